@@ -1,0 +1,550 @@
+/**
+ * Splits a stream of decompressed bytes into CloudTrail records without parsing them: memory is bounded by the
+ * largest record, not the file. Accepts a delivery `{"Records":[…]}`, a bare array of records, one record, and
+ * NDJSON / concatenated JSON values (each of those forms again).
+ *
+ * The scanner tracks JSON strings exactly (quotes, escapes), so text inside a string value, such as a user agent
+ * reading `"eventName":"StopLogging"`, can never start, end or forge a record or a top-level field. For each
+ * record it notes where its top-level keys and values are, so a rule can read one field without parsing the rest.
+ */
+import { RecordStreamError } from './errors.ts';
+import type { RecordView } from '../sigma/recordView.ts';
+import { ownValue } from '../sigma/recordView.ts';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/** Records larger than this are reported as errors instead of growing memory without bound. */
+export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
+const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+const NEED_MORE = -1;
+
+/** Per key slot: key start/end, value start/end (relative to the record start), flags. */
+const SLOT = 5;
+const FLAG_KEY_ESCAPED = 1;
+const FLAG_VALUE_ESCAPED = 2;
+
+const keyBytesCache = new Map<string, Buffer>();
+function keyBytes(key: string): Buffer {
+  let b = keyBytesCache.get(key);
+  if (!b) {
+    b = Buffer.from(key, 'utf8');
+    keyBytesCache.set(key, b);
+  }
+  return b;
+}
+
+/**
+ * One record found by the scanner. Valid only during the `onRecord` call it is passed to (the scanner reuses it).
+ * Implements RecordView: `get` parses just the top-level value asked for.
+ */
+export class ScannedRecord implements RecordView {
+  /** 0-based position of the record in its source. */
+  index = 0;
+  private buf: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  private slots: Int32Array = new Int32Array(SLOT * 64);
+  private keyCount = 0;
+  private anyKeyEscaped = false;
+  private parsed: unknown = undefined;
+  private values = new Map<number, unknown>();
+
+  /** @internal called by the scanner */
+  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number): void {
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.slots = slots;
+    this.keyCount = keyCount;
+    this.anyKeyEscaped = anyKeyEscaped;
+    this.index = index;
+    this.parsed = undefined;
+    if (this.values.size) this.values.clear();
+  }
+
+  /** Size of the record's JSON text in bytes. */
+  get byteLength(): number {
+    return this.end - this.start;
+  }
+
+  /** The record's JSON text. */
+  text(): string {
+    return this.buf.toString('utf8', this.start, this.end);
+  }
+
+  /** The whole record, parsed once. Throws SyntaxError for invalid JSON. */
+  root(): unknown {
+    if (this.parsed === undefined) this.parsed = JSON.parse(this.text());
+    return this.parsed;
+  }
+
+  private findKey(key: string): number {
+    const kb = keyBytes(key);
+    const s = this.slots;
+    const buf = this.buf;
+    // Last occurrence wins, as in JSON.parse.
+    for (let k = this.keyCount - 1; k >= 0; k--) {
+      const o = k * SLOT;
+      const ks = this.start + s[o]!;
+      const ke = this.start + s[o + 1]!;
+      if (ke - ks !== kb.length) continue;
+      let same = true;
+      for (let i = 0; i < kb.length; i++) {
+        if (buf[ks + i] !== kb[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return k;
+    }
+    return -1;
+  }
+
+  /** The top-level value `key`, parsed on first use; undefined when absent. */
+  get(key: string): unknown {
+    if (this.anyKeyEscaped || this.parsed !== undefined) {
+      const root = this.root();
+      return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
+    }
+    const k = this.findKey(key);
+    if (k < 0) return undefined;
+    if (this.values.has(k)) return this.values.get(k);
+    const o = k * SLOT;
+    const vs = this.start + this.slots[o + 2]!;
+    const ve = this.start + this.slots[o + 3]!;
+    const plainString = this.buf[vs] === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0;
+    const value = plainString ? this.buf.toString('utf8', vs + 1, ve - 1) : JSON.parse(this.buf.toString('utf8', vs, ve));
+    this.values.set(k, value);
+    return value;
+  }
+
+  /** Whether the record has this top-level key (no value parsing). */
+  has(key: string): boolean {
+    if (this.anyKeyEscaped) return this.get(key) !== undefined;
+    return this.findKey(key) >= 0;
+  }
+}
+
+type Mode =
+  | 'top' // between top-level values
+  | 'wrapper-key' // inside a top-level object, before a key (or `}`)
+  | 'wrapper-colon'
+  | 'wrapper-value'
+  | 'wrapper-after-value' // after a non-Records value: `,` or `}`
+  | 'array-element' // inside a records array, expecting an element (or `]` when empty)
+  | 'array-after-element'; // expecting `,` or `]`
+
+export interface ScannerEvents {
+  /** A record; the object is reused after the call returns. */
+  onRecord(record: ScannedRecord): void;
+  /**
+   * A top-level JSON object without "Records" was read whole (one record, or an NDJSON line): return to treat it
+   * as a record, or throw to reject it (a digest file, JSON that is not CloudTrail…).
+   */
+  classifyTopObject?(record: ScannedRecord): void;
+}
+
+/** Streaming scanner; feed it with push() and finish with end(). */
+export class RecordScanner {
+  private buf: Buffer = Buffer.alloc(0);
+  /** Absolute stream offset of buf[0], for error messages. */
+  private base = 0;
+  private pos = 0;
+  private mode: Mode = 'top';
+  /** Whether the current array is a wrapper's Records (true) or a bare top-level array (false). */
+  private inWrapper = false;
+  private currentKeyIsRecords = false;
+  private recordIndex = 0;
+  private readonly record = new ScannedRecord();
+  private slots: Int32Array = new Int32Array(SLOT * 64);
+  // Resumable state of the object being scanned.
+  private objStart = -1;
+  private objPos = 0;
+  private objDepth = 0;
+  private objKeys = 0;
+  private objKeyEscaped = false;
+  private objExpectKey = true;
+  private objTop = false;
+  private skipping = false;
+  private bomChecked = false;
+  private sawValue = false;
+
+  constructor(
+    private readonly events: ScannerEvents,
+    private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
+  ) {}
+
+  /** Number of records delivered so far. */
+  get records(): number {
+    return this.recordIndex;
+  }
+
+  /** Whether any top-level JSON value was seen (false for empty or whitespace-only input). */
+  get sawContent(): boolean {
+    return this.sawValue;
+  }
+
+  push(chunk: Buffer): void {
+    if (this.pos >= this.buf.length && this.objStart < 0) {
+      this.base += this.buf.length;
+      this.buf = chunk;
+      this.pos = 0;
+    } else {
+      const keep = this.objStart >= 0 ? Math.min(this.objStart, this.pos) : this.pos;
+      const rest = this.buf.subarray(keep);
+      this.base += keep;
+      this.pos -= keep;
+      if (this.objStart >= 0) {
+        this.objStart -= keep;
+        this.objPos -= keep;
+      }
+      this.buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    }
+    if (!this.bomChecked && this.buf.length >= 3) {
+      this.bomChecked = true;
+      if (this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3;
+    }
+    this.run();
+  }
+
+  /** Call at end of input: throws if the input stopped inside a value. */
+  end(): void {
+    this.run();
+    if (this.objStart >= 0 || this.mode !== 'top') {
+      throw this.error('truncated', 'input ends inside a JSON value (file cut short?)');
+    }
+  }
+
+  private error(kind: string, message: string, at = this.pos): RecordStreamError {
+    return new RecordStreamError(kind, message, this.base + at);
+  }
+
+  private describe(c: number | undefined): string {
+    if (c === undefined) return 'end of input';
+    return c >= 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+  }
+
+  private run(): void {
+    const buf = this.buf;
+    for (;;) {
+      if (this.objStart >= 0) {
+        const end = this.scanObject();
+        if (end === NEED_MORE) return;
+        this.finishObject(end);
+        continue;
+      }
+      let p = this.pos;
+      while (p < buf.length && isWs(buf[p]!)) p++;
+      this.pos = p;
+      if (p >= buf.length) return;
+      const c = buf[p]!;
+      switch (this.mode) {
+        case 'top':
+          this.sawValue = true;
+          if (c === OPEN_BRACKET) {
+            this.mode = 'array-element';
+            this.inWrapper = false;
+            this.pos = p + 1;
+          } else if (c === OPEN_BRACE) {
+            // Peek at the first key: a delivery starts with "Records"; anything else is read as one object.
+            const peek = this.peekFirstKey(p);
+            if (peek === NEED_MORE) return;
+            if (peek === 1) {
+              this.mode = 'wrapper-key';
+              this.pos = p + 1;
+            } else {
+              this.beginObject(p, true, false);
+            }
+          } else {
+            throw this.error('not-json', `expected a JSON object or array of CloudTrail records, found ${this.describe(c)}`);
+          }
+          break;
+        case 'wrapper-key':
+          if (c === CLOSE_BRACE) {
+            this.mode = 'top';
+            this.pos = p + 1;
+          } else if (c === QUOTE) {
+            const end = this.stringEnd(p);
+            if (end === NEED_MORE) return;
+            this.currentKeyIsRecords = end - p === 9 && buf.toString('latin1', p + 1, end - 1) === 'Records';
+            this.mode = 'wrapper-colon';
+            this.pos = end;
+          } else if (c === COMMA) {
+            this.pos = p + 1;
+          } else {
+            throw this.error('not-json', `expected a key in the delivery object, found ${this.describe(c)}`);
+          }
+          break;
+        case 'wrapper-colon':
+          if (c !== COLON) throw this.error('not-json', `expected ':' after a key, found ${this.describe(c)}`);
+          this.mode = 'wrapper-value';
+          this.pos = p + 1;
+          break;
+        case 'wrapper-value':
+          if (this.currentKeyIsRecords) {
+            if (c !== OPEN_BRACKET) throw this.error('no-records', `"Records" is not an array (found ${this.describe(c)})`);
+            this.mode = 'array-element';
+            this.inWrapper = true;
+            this.pos = p + 1;
+          } else {
+            this.beginObject(p, false, true);
+          }
+          break;
+        case 'wrapper-after-value':
+          if (c === COMMA) this.mode = 'wrapper-key';
+          else if (c === CLOSE_BRACE) this.mode = 'top';
+          else throw this.error('not-json', `expected ',' or '}' in the delivery object, found ${this.describe(c)}`);
+          this.pos = p + 1;
+          break;
+        case 'array-element':
+          if (c === CLOSE_BRACKET) {
+            this.closeArray(p);
+          } else if (c === OPEN_BRACE) {
+            this.beginObject(p, false, false);
+          } else {
+            throw this.error('not-record', `record ${this.recordIndex} is not a JSON object (found ${this.describe(c)})`);
+          }
+          break;
+        case 'array-after-element':
+          if (c === COMMA) {
+            this.mode = 'array-element';
+            this.pos = p + 1;
+          } else if (c === CLOSE_BRACKET) {
+            this.closeArray(p);
+          } else {
+            throw this.error('not-json', `expected ',' or ']' after record ${this.recordIndex - 1}, found ${this.describe(c)}`);
+          }
+          break;
+      }
+    }
+  }
+
+  private closeArray(p: number): void {
+    this.mode = this.inWrapper ? 'wrapper-after-value' : 'top';
+    this.pos = p + 1;
+  }
+
+  /** 1 if the object at p starts with the key "Records", 0 if not, NEED_MORE if undecided. */
+  private peekFirstKey(p: number): number {
+    const buf = this.buf;
+    let q = p + 1;
+    while (q < buf.length && isWs(buf[q]!)) q++;
+    if (q >= buf.length) return NEED_MORE;
+    if (buf[q] !== QUOTE) return 0;
+    if (q + 9 > buf.length) return NEED_MORE;
+    return buf.toString('latin1', q, q + 9) === '"Records"' ? 1 : 0;
+  }
+
+  /** Position just after the closing quote of the string starting at p, or NEED_MORE. */
+  private stringEnd(p: number): number {
+    const buf = this.buf;
+    const len = buf.length;
+    let j = p + 1;
+    for (;;) {
+      while (j < len) {
+        const c = buf[j]!;
+        if (c === QUOTE || c === BACKSLASH) break;
+        j++;
+      }
+      if (j >= len) return NEED_MORE;
+      if (buf[j] === QUOTE) return j + 1;
+      j += 2;
+    }
+  }
+
+  /** Starts scanning an object at p: a record (capturing its keys), or a wrapper value to skip. */
+  private beginObject(p: number, top: boolean, skip: boolean): void {
+    this.objStart = p;
+    this.objTop = top;
+    this.skipping = skip;
+    if (skip && this.buf[p] !== OPEN_BRACE && this.buf[p] !== OPEN_BRACKET) {
+      // A scalar value in the wrapper: a string, number, true/false/null.
+      this.objPos = p;
+      this.objDepth = 0;
+      return;
+    }
+    this.objPos = p + 1;
+    this.objDepth = 1;
+    this.objKeys = 0;
+    this.objKeyEscaped = false;
+    this.objExpectKey = true;
+  }
+
+  /**
+   * Continues scanning the current object; returns the position after its end, or NEED_MORE.
+   * Only depth-1 structure is checked (keys are strings, then ':'); nested values are parsed when read.
+   */
+  private scanObject(): number {
+    const buf = this.buf;
+    const len = buf.length;
+    const start = this.objStart;
+    let p = this.objPos;
+    let depth = this.objDepth;
+    if (depth === 0) return this.scanScalarValue();
+    let slots = this.slots;
+    const capture = !this.skipping;
+    try {
+      while (p < len) {
+        if (p - start > this.maxRecordBytes) {
+          throw this.error('record-too-large', `record ${this.recordIndex} is larger than ${this.maxRecordBytes} bytes`, start);
+        }
+        const c = buf[p]!;
+        if (c === QUOTE) {
+          // Inline string skip (hot path).
+          let j = p + 1;
+          let escaped = false;
+          for (;;) {
+            while (j < len) {
+              const d = buf[j]!;
+              if (d === QUOTE || d === BACKSLASH) break;
+              j++;
+            }
+            if (j >= len) return NEED_MORE;
+            if (buf[j] === QUOTE) break;
+            escaped = true;
+            j += 2;
+          }
+          if (depth === 1 && capture) {
+            if (this.objExpectKey) {
+              const o = this.objKeys * SLOT;
+              if (o + SLOT > slots.length) {
+                const grown = new Int32Array(slots.length * 2);
+                grown.set(slots);
+                this.slots = slots = grown;
+              }
+              slots[o] = p + 1 - start;
+              slots[o + 1] = j - start;
+              slots[o + 4] = escaped ? FLAG_KEY_ESCAPED : 0;
+              if (escaped) this.objKeyEscaped = true;
+              this.objExpectKey = false;
+            } else {
+              const o = this.objKeys * SLOT;
+              slots[o + 2] = p - start;
+              slots[o + 3] = j + 1 - start;
+              if (escaped) slots[o + 4] = slots[o + 4]! | FLAG_VALUE_ESCAPED;
+            }
+          }
+          p = j + 1;
+          continue;
+        }
+        if (isWs(c)) {
+          p++;
+          continue;
+        }
+        if (depth === 1 && this.objExpectKey && c !== CLOSE_BRACE) {
+          throw this.error('not-json', `expected a quoted key in record ${this.recordIndex}, found ${this.describe(c)}`, p);
+        }
+        switch (c) {
+          case OPEN_BRACE:
+          case OPEN_BRACKET:
+            if (depth === 1 && capture) slots[this.objKeys * SLOT + 2] = p - start;
+            depth++;
+            break;
+          case CLOSE_BRACE:
+          case CLOSE_BRACKET:
+            depth--;
+            if (depth === 1 && capture) slots[this.objKeys * SLOT + 3] = p + 1 - start;
+            if (depth === 0) {
+              if (capture && !this.objExpectKey) this.objKeys++;
+              this.objPos = p + 1;
+              this.objDepth = 0;
+              return p + 1;
+            }
+            break;
+          case COMMA:
+            if (depth === 1) {
+              if (capture) this.objKeys++;
+              this.objExpectKey = true;
+            }
+            break;
+          case COLON:
+            break;
+          default: {
+            // A number, true, false or null: runs to the next delimiter.
+            const s = p;
+            while (p < len) {
+              const d = buf[p]!;
+              if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isWs(d)) break;
+              p++;
+            }
+            if (p >= len) {
+              p = s;
+              return NEED_MORE;
+            }
+            if (depth === 1 && capture) {
+              const o = this.objKeys * SLOT;
+              slots[o + 2] = s - start;
+              slots[o + 3] = p - start;
+            }
+            continue;
+          }
+        }
+        p++;
+      }
+      return NEED_MORE;
+    } finally {
+      this.objPos = p;
+      this.objDepth = depth;
+    }
+  }
+
+  /** A scalar value of a wrapper key (skipped); returns its end or NEED_MORE. */
+  private scanScalarValue(): number {
+    const buf = this.buf;
+    const p = this.objPos;
+    if (buf[p] === QUOTE) return this.stringEnd(p);
+    let q = p;
+    while (q < buf.length) {
+      const d = buf[q]!;
+      if (d === COMMA || d === CLOSE_BRACE || isWs(d)) return q;
+      q++;
+    }
+    return NEED_MORE;
+  }
+
+  private finishObject(end: number): void {
+    const start = this.objStart;
+    this.objStart = -1;
+    this.pos = end;
+    if (this.skipping) {
+      this.mode = 'wrapper-after-value';
+      return;
+    }
+    const rec = this.record;
+    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex);
+    if (this.objTop) {
+      this.mode = 'top';
+      if (rec.has('Records')) {
+        this.emitParsedRecords(rec.get('Records'), start);
+        return;
+      }
+      this.events.classifyTopObject?.(rec);
+    } else {
+      this.mode = 'array-after-element';
+    }
+    this.recordIndex++;
+    this.events.onRecord(rec);
+  }
+
+  /** A delivery whose "Records" key is not the first: rare, so it is read whole and its records re-scanned. */
+  private emitParsedRecords(records: unknown, at: number): void {
+    if (!Array.isArray(records)) throw this.error('no-records', '"Records" is not an array', at);
+    const sub = new RecordScanner({
+      onRecord: (r) => {
+        r.index = this.recordIndex++;
+        this.events.onRecord(r);
+      },
+    }, this.maxRecordBytes);
+    sub.push(Buffer.from(JSON.stringify(records)));
+    sub.end();
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * Sigma YAML → CompiledRule. Validates as it goes: an invalid rule names the place and the reason, a valid rule
+ * using something not implemented names the feature. Nothing here runs at evaluation time.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { LineCounter, parseAllDocuments, visit } from 'yaml';
+import type { Document } from 'yaml';
+import type { CompiledRule, Condition, Detection, FieldTest, Level, RuleMeta } from './ir.ts';
+import { LEVELS } from './ir.ts';
+import { RuleCompileError, RuleProblemError, UnsupportedFeatureError } from './errors.ts';
+import { buildMatcher, RuleNumber } from './modifiers.ts';
+import type { Placeholders } from './modifiers.ts';
+import { parseCondition } from './conditionParser.ts';
+
+/** Bumped whenever the compiler's output for the same rule changes. */
+export const COMPILER_VERSION = '1.0.0';
+
+/** Plain keyword values match anywhere in a string value of the record, as rsigma does. */
+const KEYWORD_MODIFIERS = ['contains'];
+
+export type RuleStatus = 'ok' | 'unsupported' | 'invalid';
+
+export interface RuleCheckResult {
+  /** The rule's YAML path relative to its rules folder, `#N` for the N-th document when N > 0. */
+  readonly file: string;
+  readonly documentIndex: number;
+  readonly id: string;
+  readonly title: string;
+  readonly status: RuleStatus;
+  /** Empty for `ok`; otherwise what is wrong or unsupported, and where. */
+  readonly reason: string;
+  readonly rule?: CompiledRule;
+}
+
+export interface CompileOptions {
+  /** Values for `%name%` placeholders of the `expand` modifier. @default - none: rules using expand are unsupported */
+  readonly placeholders?: Placeholders;
+}
+
+type Path = readonly (string | number)[];
+type Locate = (path: Path) => number | undefined;
+
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof RuleNumber);
+
+const text = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+const textList = (v: unknown): string[] =>
+  v === null || v === undefined ? [] : (Array.isArray(v) ? v : [v]).filter((x) => x !== null && x !== undefined).map(String);
+
+/** The file name a result shows: `#N` for documents after the first. */
+export function ruleFileName(file: string, documentIndex: number): string {
+  return documentIndex > 0 ? `${file}#${documentIndex}` : file;
+}
+
+/** Compiles one parsed rule document (as YAML.parse returns it). */
+export function compileRuleDocument(doc: unknown, file: string, options: CompileOptions = {}, documentIndex = 0, locate?: Locate): RuleCheckResult {
+  const ruleFile = ruleFileName(file, documentIndex);
+  const head = isMap(doc) ? { id: text(doc.id), title: text(doc.title) } : { id: '', title: '' };
+  try {
+    const rule = compileRule(doc, ruleFile, options);
+    return { file: ruleFile, documentIndex, ...head, status: 'ok', reason: '', rule };
+  } catch (err) {
+    if (!(err instanceof RuleProblemError)) throw err;
+    const where = err.path.length ? ` at ${formatPath(err.path)}${lineNote(locate?.(err.path))}` : '';
+    const status: RuleStatus = err instanceof UnsupportedFeatureError ? 'unsupported' : 'invalid';
+    return { file: ruleFile, documentIndex, ...head, status, reason: `${err.message}${where}` };
+  }
+}
+
+function compileRule(doc: unknown, ruleFile: string, options: CompileOptions): CompiledRule {
+  if (!isMap(doc)) throw new RuleCompileError('a rule document must be a YAML map');
+  if ('correlation' in doc) {
+    const type = isMap(doc.correlation) ? text(doc.correlation.type) : '';
+    throw new UnsupportedFeatureError(`correlation rule${type ? ` (${type})` : ''}: correlations are not evaluated yet`, ['correlation']);
+  }
+  if ('filter' in doc && !('detection' in doc)) {
+    throw new UnsupportedFeatureError('Sigma filter document: filters are not applied yet', ['filter']);
+  }
+  const meta = compileMeta(doc);
+  if (!isMap(doc.detection)) throw new RuleCompileError('detection must be a map', ['detection']);
+  const detectionSection = doc.detection;
+  const names = Object.keys(detectionSection).filter((k) => k !== 'condition' && k !== 'timeframe');
+  const detections: Record<string, Detection> = {};
+  for (const name of names) {
+    detections[name] = compileDetection(detectionSection[name], ['detection', name], options);
+  }
+  const rawCondition = detectionSection.condition;
+  const conditions = Array.isArray(rawCondition) ? rawCondition : [rawCondition];
+  if (rawCondition === undefined || rawCondition === null || conditions.length === 0) {
+    throw new RuleCompileError('detection has no condition', ['detection']);
+  }
+  const parsed = conditions.map((c, i) => {
+    const path = Array.isArray(rawCondition) ? ['detection', 'condition', i] : ['detection', 'condition'];
+    if (typeof c !== 'string') throw new RuleCompileError('a condition must be a string', path);
+    return parseCondition(c, names, path);
+  });
+  const condition: Condition = parsed.length === 1 ? parsed[0]! : { op: 'or', args: parsed };
+  return { meta, ruleFile, detections, condition };
+}
+
+function compileMeta(doc: Record<string, unknown>): RuleMeta {
+  const title = text(doc.title).trim();
+  if (!title) throw new RuleCompileError('title is missing', ['title']);
+  const logsource = doc.logsource;
+  if (!isMap(logsource)) throw new RuleCompileError('logsource is missing', ['logsource']);
+  const product = text(logsource.product).toLowerCase();
+  if (product !== 'aws') {
+    const desc = Object.entries(logsource).map(([k, v]) => `${k}: ${text(v)}`).join(', ');
+    throw new UnsupportedFeatureError(`logsource ${desc || '(empty)'}: only product aws (CloudTrail) runs here`, ['logsource']);
+  }
+  const levelText = text(doc.level).toLowerCase() || 'medium';
+  if (!(LEVELS as readonly string[]).includes(levelText)) {
+    throw new RuleCompileError(`level '${text(doc.level)}' is not one of ${LEVELS.join(', ')}`, ['level']);
+  }
+  return {
+    id: text(doc.id),
+    title,
+    status: text(doc.status) || 'experimental',
+    level: levelText as Level,
+    description: text(doc.description).trim(),
+    author: text(doc.author),
+    references: textList(doc.references),
+    tags: textList(doc.tags),
+    falsepositives: textList(doc.falsepositives),
+    date: text(doc.date),
+    modified: text(doc.modified),
+    logsource: Object.fromEntries(Object.entries(logsource).map(([k, v]) => [k, text(v)])),
+  };
+}
+
+function compileDetection(value: unknown, path: Path, options: CompileOptions): Detection {
+  if (isMap(value)) return { kind: 'fields', anyOf: [compileFieldMap(value, path, options)] };
+  if (Array.isArray(value)) {
+    if (value.length === 0) throw new RuleCompileError('a search identifier cannot be an empty list', path);
+    if (value.every(isMap)) {
+      return { kind: 'fields', anyOf: value.map((m, i) => compileFieldMap(m as Record<string, unknown>, [...path, i], options)) };
+    }
+    if (value.some(isMap)) throw new RuleCompileError('a list mixes maps and plain values', path);
+    return { kind: 'keywords', matcher: buildMatcher(KEYWORD_MODIFIERS, value, { path, ...options }) };
+  }
+  if (value === null || value === undefined) throw new RuleCompileError('a search identifier has no value', path);
+  return { kind: 'keywords', matcher: buildMatcher(KEYWORD_MODIFIERS, value, { path, ...options }) };
+}
+
+function compileFieldMap(map: Record<string, unknown>, path: Path, options: CompileOptions): FieldTest[] {
+  const keys = Object.keys(map);
+  if (keys.length === 0) throw new RuleCompileError('a selection map is empty', path);
+  return keys.map((key) => {
+    const [field, ...mods] = key.split('|');
+    const itemPath = [...path, key];
+    if (!field) {
+      throw new UnsupportedFeatureError(`keyword search with modifiers ('${key}')`, itemPath);
+    }
+    return { field, matcher: buildMatcher(mods, map[key], { path: itemPath, ...options }) };
+  });
+}
+
+function formatPath(path: Path): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[\w-]+$/.test(p) ? p : `'${p}'`)).join('.').replace(/\.\[/g, '[');
+}
+
+function lineNote(line: number | undefined): string {
+  return line === undefined ? '' : ` (line ${line})`;
+}
+
+/** Compiles every document of a YAML text (multi-document files included). */
+export function compileRuleSource(source: string, file: string, options: CompileOptions = {}): RuleCheckResult[] {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true });
+  if (!Array.isArray(docs)) return [];
+  return docs.map((doc, index) => {
+    const firstError = doc.errors[0];
+    if (firstError) {
+      const line = lineCounter.linePos(firstError.pos[0]).line;
+      return {
+        file: ruleFileName(file, index), documentIndex: index, id: '', title: '', status: 'invalid',
+        reason: `YAML error (line ${line}): ${firstError.message.split('\n')[0]}`,
+      } satisfies RuleCheckResult;
+    }
+    const locate: Locate = (path) => {
+      for (let n = path.length; n > 0; n--) {
+        const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+        if (node?.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return undefined;
+    };
+    return compileRuleDocument(toRuleValue(doc), file, options, index, locate);
+  });
+}
+
+/** YAML document → JS, keeping the written form of numbers. */
+function toRuleValue(doc: Document): unknown {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'number') node.value = new RuleNumber(node.value, node.source ?? String(node.value));
+    },
+  });
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** Every `.yml`/`.yaml` file under a folder, sorted, as paths relative to it. */
+export function listRuleFiles(folder: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.ya?ml$/i.test(entry.name)) out.push(relative(folder, full).split(sep).join('/'));
+    }
+  };
+  if (!statSync(folder).isDirectory()) throw new Error(`rules folder ${folder} is not a directory`);
+  walk(folder);
+  return out;
+}
+
+/** Compiles every rule file under the given folders; unreadable files are `invalid` results, not exceptions. */
+export function compileRuleFolders(folders: readonly string[], options: CompileOptions = {}): { rules: CompiledRule[]; results: RuleCheckResult[] } {
+  const results: RuleCheckResult[] = [];
+  for (const folder of folders) {
+    for (const file of listRuleFiles(folder)) {
+      let source: string;
+      try {
+        source = readFileSync(join(folder, file), 'utf8');
+      } catch (err) {
+        results.push({ file, documentIndex: 0, id: '', title: '', status: 'invalid', reason: `cannot read file: ${(err as Error).message}` });
+        continue;
+      }
+      results.push(...compileRuleSource(source, file, options));
+    }
+  }
+  return { rules: results.flatMap((r) => (r.rule ? [r.rule] : [])), results };
+}

@@ -1,0 +1,169 @@
+/**
+ * CompiledRule (JSON) → LoadedRule: regular expressions built, networks parsed, paths split, and (when the
+ * optimising passes are on) value lists of plain equalities turned into sets. Runs once at cold start.
+ */
+import type { CompiledRule, Condition, GlobPart, Level, Matcher, NumberOp, RuleMeta, StringOp } from './ir.ts';
+import { parseIp } from './cidr.ts';
+
+export interface FieldPath {
+  readonly full: string;
+  readonly segments: readonly string[];
+  /** `suffixes[i]` is `segments.slice(i).join('.')`: the literal dotted key tried first at depth i. */
+  readonly suffixes: readonly string[];
+}
+
+/**
+ * A glob split at `*` into fixed-width groups of code points and `?` (null). The first group is anchored at the
+ * start, the last at the end; with one group the whole value must match it.
+ */
+export interface LoadedGlob {
+  readonly groups: readonly (readonly (string | null)[])[];
+}
+
+export type LoadedMatcher =
+  | { kind: 'string'; op: StringOp; value: string; cased: boolean }
+  | { kind: 'set'; values: ReadonlySet<string>; cased: boolean }
+  | { kind: 'glob'; glob: LoadedGlob; cased: boolean }
+  | { kind: 're'; regex: RegExp }
+  | { kind: 'cidr'; network: Uint8Array; prefix: number }
+  | { kind: 'number'; op: NumberOp; value: number }
+  | { kind: 'fieldref'; op: StringOp; path: FieldPath; cased: boolean }
+  | { kind: 'null' }
+  | { kind: 'exists'; exists: boolean }
+  | { kind: 'any'; matchers: LoadedMatcher[] }
+  | { kind: 'all'; matchers: LoadedMatcher[] }
+  | { kind: 'not'; matcher: LoadedMatcher };
+
+export interface LoadedFieldTest {
+  readonly path: FieldPath;
+  readonly matcher: LoadedMatcher;
+  /** Whether the matcher compares text, and whether it needs the value lower-cased. */
+  readonly needsText: boolean;
+  readonly needsLower: boolean;
+}
+
+export type LoadedDetection =
+  | { kind: 'fields'; anyOf: LoadedFieldTest[][] }
+  | { kind: 'keywords'; matcher: LoadedMatcher; needsLower: boolean };
+
+export interface LoadedRule {
+  readonly rule: CompiledRule;
+  readonly meta: RuleMeta;
+  readonly level: Level;
+  readonly detections: ReadonlyMap<string, LoadedDetection>;
+  readonly condition: Condition;
+}
+
+export interface LoadOptions {
+  /** Merge lists of plain case-insensitive equalities into one set lookup. @default true */
+  readonly mergeEqualsIntoSet?: boolean;
+}
+
+const pathCache = new Map<string, FieldPath>();
+
+/** Splits a dotted field name once; shared between rules. */
+export function fieldPath(full: string): FieldPath {
+  let p = pathCache.get(full);
+  if (!p) {
+    const segments = full.split('.');
+    p = { full, segments, suffixes: segments.map((_, i) => segments.slice(i).join('.')) };
+    pathCache.set(full, p);
+  }
+  return p;
+}
+
+function loadGlob(parts: readonly GlobPart[]): LoadedGlob {
+  const groups: (string | null)[][] = [[]];
+  for (const p of parts) {
+    if (typeof p === 'string') groups[groups.length - 1]!.push(...Array.from(p));
+    else if (p.wildcard === '?') groups[groups.length - 1]!.push(null);
+    else groups.push([]);
+  }
+  return { groups };
+}
+
+export function loadMatcher(m: Matcher, options: LoadOptions = {}): LoadedMatcher {
+  switch (m.kind) {
+    case 'string':
+    case 'null':
+    case 'exists':
+    case 'number':
+      return m;
+    case 'glob':
+      return { kind: 'glob', glob: loadGlob(m.parts), cased: m.cased };
+    case 're':
+      return { kind: 're', regex: new RegExp(m.pattern, m.flags) };
+    case 'cidr':
+      return { kind: 'cidr', network: parseIp(m.network)!, prefix: m.prefix };
+    case 'fieldref':
+      return { kind: 'fieldref', op: m.op, path: fieldPath(m.field), cased: m.cased };
+    case 'not':
+      return { kind: 'not', matcher: loadMatcher(m.matcher, options) };
+    case 'all':
+      return { kind: 'all', matchers: m.matchers.map((x) => loadMatcher(x, options)) };
+    case 'any': {
+      const inner = m.matchers.map((x) => loadMatcher(x, options));
+      if (options.mergeEqualsIntoSet === false) return { kind: 'any', matchers: inner };
+      return mergeEqualsIntoSet(inner);
+    }
+  }
+}
+
+/** Pass: `[a, b, c]` of plain equalities (same case mode) → one set lookup; other alternatives stay. */
+function mergeEqualsIntoSet(inner: LoadedMatcher[]): LoadedMatcher {
+  const out: LoadedMatcher[] = [];
+  for (const cased of [false, true]) {
+    const equals = inner.filter((x): x is Extract<LoadedMatcher, { kind: 'string' }> => x.kind === 'string' && x.op === 'equals' && x.cased === cased);
+    if (equals.length >= 3) out.push({ kind: 'set', values: new Set(equals.map((x) => x.value)), cased });
+    else out.push(...equals);
+  }
+  out.push(...inner.filter((x) => !(x.kind === 'string' && x.op === 'equals')));
+  return out.length === 1 ? out[0]! : { kind: 'any', matchers: out };
+}
+
+/** Does the matcher read the value's text, and the lower-cased text? */
+export function textNeeds(m: LoadedMatcher): { text: boolean; lower: boolean } {
+  switch (m.kind) {
+    case 'string':
+    case 'set':
+    case 'glob':
+    case 'fieldref':
+      return { text: true, lower: !m.cased };
+    case 're':
+      return { text: true, lower: false };
+    case 'cidr':
+      return { text: true, lower: false };
+    case 'number':
+    case 'null':
+    case 'exists':
+      return { text: false, lower: false };
+    case 'not':
+      return textNeeds(m.matcher);
+    case 'any':
+    case 'all': {
+      const needs = m.matchers.map(textNeeds);
+      return { text: needs.some((n) => n.text), lower: needs.some((n) => n.lower) };
+    }
+  }
+}
+
+/** Prepares one compiled rule for evaluation. */
+export function loadRule(rule: CompiledRule, options: LoadOptions = {}): LoadedRule {
+  const detections = new Map<string, LoadedDetection>();
+  for (const [name, d] of Object.entries(rule.detections)) {
+    if (d.kind === 'keywords') {
+      const matcher = loadMatcher(d.matcher, options);
+      detections.set(name, { kind: 'keywords', matcher, needsLower: textNeeds(matcher).lower });
+    } else {
+      detections.set(name, {
+        kind: 'fields',
+        anyOf: d.anyOf.map((tests) => tests.map((t) => {
+          const matcher = loadMatcher(t.matcher, options);
+          const needs = textNeeds(matcher);
+          return { path: fieldPath(t.field), matcher, needsText: needs.text, needsLower: needs.lower };
+        })),
+      });
+    }
+  }
+  return { rule, meta: rule.meta, level: rule.meta.level, detections, condition: rule.condition };
+}

@@ -1,0 +1,34 @@
+/**
+ * What the evaluator reads a record through: top-level fields by name, and the whole record for keyword searches.
+ * The streaming reader provides a lazy view that parses only the fields a rule reads; tests use plain objects.
+ */
+
+export interface RecordView {
+  /** The own top-level property `key`, or undefined when absent. */
+  get(key: string): unknown;
+  /** The whole parsed record. */
+  root(): unknown;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** A property of a parsed JSON object, never one inherited from Object.prototype (`constructor`, `__proto__`). */
+export function ownValue(obj: object, key: string): unknown {
+  return hasOwn.call(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** A RecordView over an already parsed record. */
+export class PlainRecordView implements RecordView {
+  constructor(private readonly record: unknown) {}
+  get(key: string): unknown {
+    const r = this.record;
+    return r !== null && typeof r === 'object' && !Array.isArray(r) ? ownValue(r, key) : undefined;
+  }
+  root(): unknown {
+    return this.record;
+  }
+}
+
+export function isRecordView(x: unknown): x is RecordView {
+  return x instanceof PlainRecordView || (x !== null && typeof x === 'object' && typeof (x as RecordView).get === 'function' && typeof (x as RecordView).root === 'function');
+}
