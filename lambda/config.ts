@@ -1,0 +1,35 @@
+/** The Lambda's configuration, read once from the environment; a missing required variable is named. */
+
+export interface HandlerConfig {
+  /** SNS topic every alert is published to. */
+  readonly alertTopicArn: string;
+  /** DynamoDB table for exactly-once alerting. @default undefined - no cross-invocation de-duplication */
+  readonly dedupTableName?: string;
+  /** The compiled rules. @default rules.bundle.json beside the handler module */
+  readonly rulesBundlePath?: string;
+  /** Objects of one event processed at the same time. @default 4 */
+  readonly objectConcurrency: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig {
+  const alertTopicArn = env.ALERT_TOPIC_ARN?.trim();
+  if (!alertTopicArn) throw new ConfigError('ALERT_TOPIC_ARN is not set: it must name the SNS topic alerts are published to');
+  if (!/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/.test(alertTopicArn)) {
+    throw new ConfigError(`ALERT_TOPIC_ARN is not an SNS topic ARN: '${alertTopicArn}'`);
+  }
+  const concurrency = Number(env.OBJECT_CONCURRENCY ?? 4);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`OBJECT_CONCURRENCY must be a positive integer, got '${env.OBJECT_CONCURRENCY}'`);
+  return {
+    alertTopicArn,
+    dedupTableName: env.DEDUP_TABLE_NAME?.trim() || undefined,
+    rulesBundlePath: env.RULES_BUNDLE_PATH?.trim() || undefined,
+    objectConcurrency: concurrency,
+  };
+}

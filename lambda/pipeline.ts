@@ -1,0 +1,125 @@
+/**
+ * The main job for one source (an S3 object or a local file): bytes → (gunzip) → records → candidate rules →
+ * matches. Shared by the Lambda handler, `scan` and `replay`. A bad source is reported in the outcome, never thrown.
+ */
+import { decodedChunks } from './cloudtrail/decompress.ts';
+import { RecordScanner } from './cloudtrail/recordScanner.ts';
+import type { ScannedRecord } from './cloudtrail/recordScanner.ts';
+import { ObjectReadError, RecordStreamError, SkippedContentError } from './cloudtrail/errors.ts';
+import type { LoadedRule } from './sigma/loader.ts';
+import type { RuleEngine } from './sigma/engine.ts';
+import { evaluate } from './sigma/evaluator.ts';
+
+export interface Match {
+  readonly rule: LoadedRule;
+  /** The whole CloudTrail record. */
+  readonly record: Record<string, unknown>;
+  /** 0-based position of the record in its source. */
+  readonly recordIndex: number;
+  /** File path as given/walked, or `s3://bucket/key`. */
+  readonly source: string;
+}
+
+export interface SourceOutcome {
+  readonly source: string;
+  readonly status: 'ok' | 'failed' | 'skipped';
+  readonly records: number;
+  readonly matches: number;
+  /** Bytes read from the source (compressed size for gzip). */
+  readonly bytesRead: number;
+  /** Bytes of JSON after decompression. */
+  readonly bytesDecoded: number;
+  /** Why the source failed (status `failed`): the first error; later records were still processed where possible. */
+  readonly error?: ObjectReadError;
+  /** Records that could not be evaluated (invalid JSON inside them). */
+  readonly badRecords: number;
+  /** Why the source was skipped (status `skipped`), e.g. a digest file. */
+  readonly skipReason?: string;
+}
+
+/** Counts the bytes flowing through an iterable. */
+async function* counted(input: AsyncIterable<Uint8Array>, count: { bytes: number }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input) {
+    count.bytes += chunk.byteLength;
+    yield chunk;
+  }
+}
+
+/** Digest files are JSON objects with these keys and no Records. */
+function classifyTopObject(source: string) {
+  return (rec: ScannedRecord): void => {
+    if (rec.has('digestPublicKeyFingerprint') || (rec.has('logFiles') && rec.has('digestStartTime'))) {
+      throw new SkippedContentError('digest', 'CloudTrail digest file (no records)');
+    }
+    if (!rec.has('eventName') && !rec.has('eventSource') && !rec.has('eventTime')) {
+      throw new ObjectReadError(source, 'no-records', 'JSON object has no "Records" and is not a CloudTrail record (no eventName, eventSource or eventTime)', { recordIndex: rec.index });
+    }
+  };
+}
+
+/**
+ * Runs every record of one source through the engine, calling `onMatch` for each rule that matches.
+ * Resolves with the outcome; failures are part of it (with the records read before the failure evaluated).
+ */
+export async function detectInSource(
+  source: string,
+  bytes: AsyncIterable<Uint8Array>,
+  engine: RuleEngine,
+  onMatch: (match: Match) => void,
+): Promise<SourceOutcome> {
+  const read = { bytes: 0 };
+  let decoded = 0;
+  let matches = 0;
+  let badRecords = 0;
+  let firstError: ObjectReadError | undefined;
+
+  const onRecord = (rec: ScannedRecord) => {
+    let matched: LoadedRule[] | undefined;
+    try {
+      for (const rule of engine.candidates(rec.get('eventName'), rec.get('eventSource'))) {
+        if (evaluate(rule, rec)) (matched ??= []).push(rule);
+      }
+      if (!matched) return;
+      const record = rec.root() as Record<string, unknown>;
+      for (const rule of matched) {
+        matches++;
+        onMatch({ rule, record, recordIndex: rec.index, source });
+      }
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      badRecords++;
+      firstError ??= new ObjectReadError(source, 'bad-record', `record ${rec.index} is not valid JSON: ${err.message}`, { cause: err, recordIndex: rec.index });
+    }
+  };
+  const scanner = new RecordScanner({ onRecord, classifyTopObject: classifyTopObject(source) });
+  const outcome = (status: SourceOutcome['status'], extra: Partial<SourceOutcome> = {}): SourceOutcome => ({
+    source, status, records: scanner.records, matches, bytesRead: read.bytes, bytesDecoded: decoded, badRecords, ...extra,
+  });
+
+  try {
+    for await (const chunk of decodedChunks(counted(bytes, read))) {
+      decoded += chunk.length;
+      scanner.push(chunk);
+    }
+    scanner.end();
+    if (!scanner.sawContent) throw new ObjectReadError(source, 'empty', decoded === 0 ? 'empty file (no content)' : 'no JSON content (only white space)');
+  } catch (err) {
+    if (err instanceof SkippedContentError) return outcome('skipped', { skipReason: err.message });
+    return outcome('failed', { error: toReadError(source, err) });
+  }
+  return firstError ? outcome('failed', { error: firstError }) : outcome('ok');
+}
+
+/** Names the failure for a user: which source, what kind, what to do. */
+function toReadError(source: string, err: unknown): ObjectReadError {
+  if (err instanceof ObjectReadError) return err;
+  if (err instanceof RecordStreamError) return new ObjectReadError(source, err.kind, err.message, { cause: err });
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'Z_BUF_ERROR' || /unexpected end of file/i.test(e?.message ?? '')) {
+    return new ObjectReadError(source, 'truncated-gzip', 'gzip data ends early (truncated object?)', { cause: err });
+  }
+  if (typeof e?.code === 'string' && e.code.startsWith('Z_')) {
+    return new ObjectReadError(source, 'bad-gzip', `gzip data is corrupt: ${e.message}`, { cause: err });
+  }
+  return new ObjectReadError(source, e?.name === 'Error' || !e?.name ? 'read-error' : e.name, e?.message ?? String(err), { cause: err });
+}
