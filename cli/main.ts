@@ -1,0 +1,92 @@
+/** The `cloudtrail-sigma` command: parses arguments and hands off to one command module. */
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LEVELS } from '../lambda/sigma/index.ts';
+import type { Level } from '../lambda/sigma/index.ts';
+import { FORMATS } from './render/formats.ts';
+import type { Format } from './render/formats.ts';
+import { EXIT, UsageError } from './exitCodes.ts';
+import { PROJECT_ROOT } from './rulesSource.ts';
+import { scan } from './commands/scan.ts';
+import { CHECK_FORMATS, rulesCheck } from './commands/rules.ts';
+import type { CheckFormat } from './commands/rules.ts';
+
+const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const HELP = `cloudtrail-sigma ${VERSION} — Sigma detections over CloudTrail logs
+
+Usage:
+  cloudtrail-sigma scan PATH… [--rules DIR]… [--min-level LEVEL] [--format FORMAT] [--output FILE] [--strict]
+      Run the detection pipeline on local files/folders (gzip or plain JSON, deliveries, arrays, NDJSON).
+  cloudtrail-sigma rules check [--rules DIR]… [--format text|jsonl]
+      Compile rules and report each as ok, unsupported or invalid, with the reason.
+
+Options:
+  --rules DIR        Sigma rules folder (repeatable); default: the bundled rules
+  --min-level LEVEL  ${LEVELS.join(' | ')} (default informational)
+  --format FORMAT    scan: ${FORMATS.join(' | ')} (default table); rules check: ${CHECK_FORMATS.join(' | ')}
+  --output FILE      write matches to FILE instead of stdout
+  --strict           stop with exit 2 when a rule does not compile
+  -h, --help         this help
+  -v, --version      the version
+
+Exit status: 0 finished; 1 finished but some inputs failed (named on stderr); 2 usage error or --strict rule errors.
+`;
+
+function choice<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${choices.join(', ')} (got '${value}')`);
+  return value as T;
+}
+
+const OPTIONS = {
+  rules: { type: 'string', multiple: true },
+  'min-level': { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  strict: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} satisfies ParseArgsConfig['options'];
+
+export async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return EXIT.OK;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return values.help ? EXIT.OK : EXIT.USAGE;
+  }
+  switch (command) {
+    case 'scan':
+      if (rest.length === 0) throw new UsageError('scan needs at least one PATH');
+      return scan({
+        paths: rest,
+        rules: values.rules ?? [],
+        minLevel: choice<Level>('min-level', values['min-level'], LEVELS, 'informational'),
+        format: choice<Format>('format', values.format, FORMATS, 'table'),
+        output: values.output,
+        strict: values.strict ?? false,
+      });
+    case 'rules': {
+      const [sub] = rest;
+      if (sub !== 'check') throw new UsageError(`unknown rules subcommand '${sub ?? ''}' (expected: check)`);
+      return rulesCheck({ rules: values.rules ?? [], format: choice<CheckFormat>('format', values.format, CHECK_FORMATS, 'text') });
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  const usage = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`cloudtrail-sigma: ${(err as Error).message}\n${usage ? "Run 'cloudtrail-sigma --help' for usage.\n" : ''}`);
+  process.exitCode = usage ? EXIT.USAGE : EXIT.INPUTS_FAILED;
+}

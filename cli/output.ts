@@ -1,0 +1,62 @@
+/**
+ * Data on stdout, everything else on stderr. Matches are written through a stream so long output is not cut off
+ * in a pipe; progress redraws one line on a terminal and prints a plain line every few seconds elsewhere.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { once } from 'node:events';
+
+export class Reporter {
+  private readonly out: Writable;
+  private readonly ownsOut: boolean;
+  private lastProgress = 0;
+  private progressShown = false;
+
+  constructor(outputFile?: string, private readonly err: NodeJS.WriteStream = process.stderr) {
+    this.out = outputFile ? createWriteStream(outputFile) : process.stdout;
+    this.ownsOut = Boolean(outputFile);
+  }
+
+  /** One line of data (a match). Waits when the consumer is slower than the scan. */
+  async data(line: string): Promise<void> {
+    if (!this.out.write(`${line}\n`)) await once(this.out, 'drain');
+  }
+
+  warn(message: string): void {
+    this.clearProgress();
+    this.err.write(`${message}\n`);
+  }
+
+  /** A progress line: redrawn in place on a terminal, at most every 2 s as plain lines otherwise. */
+  progress(message: string): void {
+    const now = Date.now();
+    if (this.err.isTTY) {
+      if (now - this.lastProgress < 100) return;
+      this.err.write(`\r\u001b[K${message}`);
+      this.progressShown = true;
+    } else {
+      if (now - this.lastProgress < 2000) return;
+      this.err.write(`${message}\n`);
+    }
+    this.lastProgress = now;
+  }
+
+  summary(lines: string[]): void {
+    this.clearProgress();
+    for (const l of lines) this.err.write(`${l}\n`);
+  }
+
+  private clearProgress(): void {
+    if (this.progressShown) {
+      this.err.write('\r\u001b[K');
+      this.progressShown = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsOut) {
+      this.out.end();
+      await once(this.out, 'finish');
+    }
+  }
+}
