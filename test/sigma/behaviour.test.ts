@@ -9,12 +9,17 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { compileRuleDocument, evaluate, loadRule } from '../../lambda/sigma/index.ts';
-import type { Placeholders } from '../../lambda/sigma/index.ts';
+import { compileRuleDocument, evaluate, loadRule, makeBundle, parseBundle } from '../../lambda/sigma/index.ts';
+import type { CompiledRule, LoadOptions, Placeholders } from '../../lambda/sigma/index.ts';
 
 const CASES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'behaviour');
 const MIN_CASES = 220;
 const CASE_RULE_ID = '5b0c8f2e-3d4a-4c6b-9e1f-7a2d3c4b5e60';
+/** Every verdict must hold with the loader's optimising pass on (the default) and off. */
+const LOAD_VARIANTS: readonly { label: string; options: LoadOptions }[] = [
+  { label: 'optimised', options: {} },
+  { label: 'unoptimised', options: { mergeEqualsIntoSet: false } },
+];
 
 type Expectation =
   | { kind: 'match'; record: unknown; match: boolean }
@@ -90,7 +95,13 @@ function runCase(c: BehaviourCase): void {
   }
   assert.equal(result.status, 'ok', `rule should compile: ${result.reason}`);
   assert.ok(result.rule, 'an ok result carries the compiled rule');
-  assert.equal(evaluate(loadRule(result.rule), expect.record), expect.match);
+  // The Lambda runs rules read back from the JSON bundle, so the verdict must survive that round trip.
+  const fromBundle: CompiledRule | undefined = parseBundle(JSON.stringify(makeBundle([result.rule]))).rules[0];
+  assert.ok(fromBundle, 'the bundle keeps the rule');
+  for (const { label, options } of LOAD_VARIANTS) {
+    assert.equal(evaluate(loadRule(result.rule, options), expect.record), expect.match, `${label}, compiled rule`);
+    assert.equal(evaluate(loadRule(fromBundle, options), expect.record), expect.match, `${label}, rule from the bundle`);
+  }
 }
 
 const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.yml')).sort();
