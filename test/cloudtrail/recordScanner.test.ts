@@ -1,0 +1,154 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { RecordScanner } from '../../lambda/cloudtrail/recordScanner.ts';
+import type { ScannedRecord } from '../../lambda/cloudtrail/recordScanner.ts';
+import { RecordStreamError } from '../../lambda/cloudtrail/errors.ts';
+import { cloudTrailRecord, deliveryJson } from '../helpers/factories.ts';
+
+interface Seen {
+  index: number;
+  text: string;
+  eventName: unknown;
+  eventSource: unknown;
+}
+
+/** Scans `input`, fed in chunks of `chunk` bytes, and returns what each record looked like during its callback. */
+function scan(input: string | Buffer, chunk = Number.MAX_SAFE_INTEGER): Seen[] {
+  const seen: Seen[] = [];
+  const scanner = new RecordScanner({
+    onRecord: (r: ScannedRecord) => seen.push({ index: r.index, text: r.text(), eventName: r.get('eventName'), eventSource: r.get('eventSource') }),
+  });
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input);
+  for (let i = 0; i < buf.length; i += chunk) scanner.push(buf.subarray(i, Math.min(buf.length, i + chunk)));
+  scanner.end();
+  return seen;
+}
+
+function scanError(input: string): RecordStreamError {
+  try {
+    scan(input);
+  } catch (err) {
+    assert.ok(err instanceof RecordStreamError, `expected RecordStreamError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected the scan to fail');
+}
+
+const records = [
+  cloudTrailRecord({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com' }),
+  cloudTrailRecord({ eventName: 'CreateApiKey', errorCode: 'AccessDenied', requestParameters: { apiId: 'x', nested: [{ a: [1, 2, { b: '}' }] }] } }),
+  cloudTrailRecord({ eventName: 'ListBuckets', userAgent: 'he said "hi" \\ {[' }),
+];
+
+describe('Class: RecordScanner', () => {
+  it('reads every record of a delivery, whatever the chunk size', () => {
+    const body = deliveryJson(records);
+    for (const size of [1, 2, 3, 7, 64, 1000, body.length]) {
+      const seen = scan(body, size);
+      assert.equal(seen.length, 3, `chunk ${size}`);
+      seen.forEach((s, i) => {
+        assert.equal(s.index, i);
+        assert.deepEqual(JSON.parse(s.text), records[i]);
+        assert.equal(s.eventName, records[i]!.eventName);
+      });
+    }
+  });
+
+  it('reads a bare array, a single record, NDJSON and pretty-printed JSON', () => {
+    assert.equal(scan(JSON.stringify(records)).length, 3);
+    assert.equal(scan(JSON.stringify(records[0])).length, 1);
+    assert.equal(scan(records.map((r) => JSON.stringify(r)).join('\n')).length, 3);
+    assert.equal(scan(JSON.stringify({ Records: records }, null, 4), 5).length, 3);
+    assert.equal(scan(`${deliveryJson(records)}\n${deliveryJson(records)}`).length, 6);
+  });
+
+  it('reads an empty delivery and an empty array as zero records', () => {
+    assert.equal(scan('{"Records":[]}').length, 0);
+    assert.equal(scan('[]').length, 0);
+    assert.equal(scan(' \n ').length, 0);
+  });
+
+  it('never takes text inside a string for a field or a record boundary', () => {
+    const forged = cloudTrailRecord({
+      eventName: 'DescribeInstances',
+      userAgent: '"},{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com"},{"x":"',
+      requestParameters: { filter: '\\"eventName\\":\\"StopLogging\\"', 'eventName': 'StopLogging' },
+    });
+    for (const size of [1, 5, 4096]) {
+      const seen = scan(deliveryJson([forged]), size);
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0]!.eventName, 'DescribeInstances');
+    }
+  });
+
+  it('takes the last of duplicate top-level keys, as JSON.parse does', () => {
+    const seen = scan('{"Records":[{"eventName":"A","eventName":"B"}]}');
+    assert.equal(seen[0]!.eventName, 'B');
+  });
+
+  it('decodes escaped values and keys like JSON.parse', () => {
+    const seen = scan('[{"eventName":"Stop\\u004cogging","event\\u0053ource":"x"}]');
+    assert.equal(seen[0]!.eventName, 'StopLogging');
+    assert.equal(seen[0]!.eventSource, 'x');
+  });
+
+  it('keeps multi-byte UTF-8 intact across chunk boundaries', () => {
+    const r = cloudTrailRecord({ eventName: 'Ünïcødé', userAgent: '日本語 🚀' });
+    const seen = scan(deliveryJson([r]), 1);
+    assert.equal(seen[0]!.eventName, 'Ünïcødé');
+    assert.deepEqual(JSON.parse(seen[0]!.text), r);
+  });
+
+  it('reads a delivery whose Records key is not first, and skips other wrapper keys', () => {
+    assert.equal(scan(`{"other":{"a":[1,"]"]},"Records":${JSON.stringify(records)}}`).length, 3);
+    assert.equal(scan(`{"Records":${JSON.stringify(records)},"trailer":"x","n":1}`).length, 3);
+  });
+
+  it('skips a UTF-8 byte order mark', () => {
+    assert.equal(scan(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(deliveryJson(records))])).length, 3);
+  });
+
+  it('gives top-level numbers, booleans, null and objects their JSON values', () => {
+    const seen: unknown[] = [];
+    const s = new RecordScanner({ onRecord: (r) => seen.push([r.get('readOnly'), r.get('n'), r.get('z'), r.get('o'), r.get('missing')]) });
+    s.push(Buffer.from('[{"readOnly":false,"n":-1.5e3,"z":null,"o":{"k":[1]}}]'));
+    s.end();
+    assert.deepEqual(seen, [[false, -1500, null, { k: [1] }, undefined]]);
+  });
+
+  it('fails on input that is not JSON, naming the byte', () => {
+    const e = scanError('\n{ awsRegion: "us-east-1" }');
+    assert.equal(e.kind, 'not-json');
+    assert.match(e.message, /quoted key.*byte 3/);
+    assert.equal(scanError('hello').kind, 'not-json');
+  });
+
+  it('fails on a missing comma between records', () => {
+    const e = scanError(`{"Records":[${JSON.stringify(records[0])} ${JSON.stringify(records[1])}]}`);
+    assert.match(e.message, /expected ',' or ']' after record 0/);
+  });
+
+  it('fails on input cut short inside a record', () => {
+    const body = deliveryJson(records);
+    assert.equal(scanError(body.slice(0, body.length - 30)).kind, 'truncated');
+  });
+
+  it('fails when Records is not an array, and on a non-object record', () => {
+    assert.equal(scanError('{"Records":null}').kind, 'no-records');
+    assert.equal(scanError('{"Records":[1]}').kind, 'not-record');
+  });
+
+  it('refuses a record larger than the limit instead of buffering it', () => {
+    const scanner = new RecordScanner({ onRecord: () => undefined }, 1024);
+    assert.throws(() => scanner.push(Buffer.from(deliveryJson([cloudTrailRecord({ userAgent: 'x'.repeat(5000) })]))), /larger than 1024 bytes/);
+  });
+
+  it('reads a 256 KB record and 12-level nesting', () => {
+    let nested: unknown = 'deep';
+    for (let i = 0; i < 12; i++) nested = { level: nested, list: [nested] };
+    const big = cloudTrailRecord({ responseElements: { blob: 'y'.repeat(256 * 1024) }, requestParameters: nested });
+    const seen = scan(deliveryJson([big, records[0]]), 65536);
+    assert.equal(seen.length, 2);
+    assert.deepEqual(JSON.parse(seen[0]!.text), big);
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
+import { detectInSource } from '../lambda/pipeline.ts';
+import type { Match } from '../lambda/pipeline.ts';
+import { compileRuleSource, RuleEngine } from '../lambda/sigma/index.ts';
+import { chunked, cloudTrailRecord, deliveryJson, gzipDelivery } from './helpers/factories.ts';
+
+const RULE = `
+title: Trail stopped
+id: 6f0f5f3c-0000-4000-8000-000000000001
+status: test
+level: high
+logsource: { product: aws, service: cloudtrail }
+detection:
+  selection:
+    eventSource: cloudtrail.amazonaws.com
+    eventName: StopLogging
+  condition: selection
+`;
+const engine = new RuleEngine(compileRuleSource(RULE, 'stop.yml').map((r) => r.rule!));
+const stop = cloudTrailRecord({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com' });
+const other = cloudTrailRecord();
+
+async function run(bytes: Buffer, chunk = 1024) {
+  const matches: Match[] = [];
+  const outcome = await detectInSource('test-source', chunked(bytes, chunk), engine, (m) => matches.push(m));
+  return { outcome, matches };
+}
+
+describe('Function: detectInSource()', () => {
+  it('finds the match in a gzip delivery and reports counts', async () => {
+    const { outcome, matches } = await run(gzipDelivery([other, stop, other]));
+    assert.equal(outcome.status, 'ok');
+    assert.equal(outcome.records, 3);
+    assert.equal(outcome.matches, 1);
+    assert.equal(matches[0]!.recordIndex, 1);
+    assert.deepEqual(matches[0]!.record, stop);
+    assert.equal(matches[0]!.source, 'test-source');
+  });
+
+  it('reads plain JSON by content, whatever the name', async () => {
+    const { outcome } = await run(Buffer.from(deliveryJson([stop])), 3);
+    assert.equal(outcome.status, 'ok');
+    assert.equal(outcome.matches, 1);
+  });
+
+  it('reads every member of a multi-member gzip', async () => {
+    const bytes = Buffer.concat([gzipDelivery([stop]), gzipDelivery([other, stop])]);
+    const { outcome } = await run(bytes);
+    assert.equal(outcome.records, 3);
+    assert.equal(outcome.matches, 2);
+  });
+
+  it('reports a truncated gzip, keeping the matches read before the cut', async () => {
+    const many = Array.from({ length: 400 }, (_, i) => (i === 0 ? stop : cloudTrailRecord({ userAgent: `agent-${i}-${'x'.repeat(i)}` })));
+    const full = gzipDelivery(many);
+    const { outcome } = await run(full.subarray(0, Math.floor(full.length / 2)));
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.error?.kind, 'truncated-gzip');
+    assert.match(outcome.error!.message, /^test-source: /);
+    assert.equal(outcome.matches, 1);
+  });
+
+  it('reports gzip of non-JSON content', async () => {
+    const { outcome } = await run(gzipSync(Buffer.from('this is not json')));
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.error?.kind, 'not-json');
+  });
+
+  it('reports an empty object and a JSON object without Records', async () => {
+    assert.equal((await run(Buffer.alloc(0))).outcome.error?.kind, 'empty');
+    const { outcome } = await run(Buffer.from('{"hello":"world"}'));
+    assert.equal(outcome.error?.kind, 'no-records');
+  });
+
+  it('skips a digest file recognised by its content', async () => {
+    const digest = { awsAccountId: '123456789012', digestStartTime: 'x', digestEndTime: 'y', logFiles: [], digestPublicKeyFingerprint: 'ab' };
+    const { outcome } = await run(gzipSync(Buffer.from(JSON.stringify(digest))));
+    assert.equal(outcome.status, 'skipped');
+    assert.match(outcome.skipReason!, /digest/);
+  });
+
+  it('reads an empty delivery as ok with no records', async () => {
+    const { outcome } = await run(gzipSync(Buffer.from('{"Records":[]}')));
+    assert.equal(outcome.status, 'ok');
+    assert.equal(outcome.records, 0);
+  });
+
+  it('reports a record with invalid JSON inside and still evaluates the others', async () => {
+    const body = `{"Records":[{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{bad}},${JSON.stringify(stop)}]}`;
+    const { outcome } = await run(Buffer.from(body));
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.error?.kind, 'bad-record');
+    assert.equal(outcome.error?.recordIndex, 0);
+    assert.equal(outcome.badRecords, 1);
+    assert.equal(outcome.matches, 1);
+  });
+
+  it('evaluates records with __proto__ / constructor keys without polluting prototypes', async () => {
+    const body = `{"Records":[{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}}]}`;
+    const { outcome, matches } = await run(Buffer.from(body));
+    assert.equal(outcome.matches, 1);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.ok(Object.hasOwn(matches[0]!.record.requestParameters as object, '__proto__'));
+  });
+
+  it('decodes invalid UTF-8 with replacement characters and keeps going', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"Records":[{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","userAgent":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}]}')]);
+    const { outcome, matches } = await run(bytes, 7);
+    assert.equal(outcome.status, 'ok');
+    assert.equal(matches.length, 1);
+    assert.match(String(matches[0]!.record.userAgent), /\uFFFD/);
+  });
+});
