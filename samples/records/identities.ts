@@ -72,6 +72,12 @@ function iamUser(rng: Rng, account: string, userName: string, human: boolean, ua
   };
 }
 
+/** An IAM user whose every call comes from one place with one agent, as in a scripted attack. */
+export function pinnedIamUser(rng: Rng, account: string, userName: string, call: CallContext): Actor {
+  const user = iamUser(rng, account, userName, false, () => call.userAgent);
+  return { ...user, call: () => call };
+}
+
 interface RoleSpec {
   readonly role: string;
   readonly path?: string;
