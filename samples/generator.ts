@@ -56,7 +56,7 @@ export const DEFAULT_START = new Date('2025-03-11T14:00:00Z');
 const DEFAULT_COUNT = 1000;
 const WRAPPER_OPEN = '{"Records":[';
 const WRAPPER_CLOSE = ']}';
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_CHARS = 1 << 18;
 
 function streamFor(opts: GenerateOptions): Generator<Json, never> {
   return recordStream({
@@ -96,7 +96,7 @@ export function* generateRecords(opts: GenerateOptions): Generator<CloudTrailRec
   for (const json of serialisedRecords(opts)) yield JSON.parse(json) as CloudTrailRecord;
 }
 
-/** The document text in chunks of about a megabyte, so writers never hold the whole delivery. */
+/** The document text in chunks of about 256 KB, so writers never hold the whole delivery. */
 function* deliveryChunks(opts: GenerateOptions, counter: { records: number; bytes: number }): Generator<Buffer> {
   let chunk = WRAPPER_OPEN;
   for (const json of serialisedRecords(opts)) {
