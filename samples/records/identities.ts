@@ -188,7 +188,7 @@ export function buildActorPool(rng: Rng, account: string): ActorPool {
     [
       'human',
       [
-        ...PEOPLE.slice(0, 3).map((p) => iamUser(rng, account, p, true, userAgents.cli)),
+        ...PEOPLE.map((p) => iamUser(rng, account, p, true, userAgents.cli)),
         assumedRole(rng, account, sso('AdministratorAccess')),
         assumedRole(rng, account, sso('ReadOnlyAccess')),
       ],

@@ -15,7 +15,7 @@ const EVENT_VERSIONS = ['1.08', '1.09', '1.09', '1.10', '1.11'];
 const MESSAGE_IN_RESPONSE = new Set(['appsync.amazonaws.com', 'guardduty.amazonaws.com']);
 const ACTION_PREFIX: Record<string, string> = { monitoring: 'cloudwatch', signin: 'signin' };
 
-export function serviceOf(source: string): string {
+function serviceOf(source: string): string {
   const label = source.slice(0, source.indexOf('.'));
   return ACTION_PREFIX[label] ?? label;
 }

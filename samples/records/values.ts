@@ -70,7 +70,7 @@ export const userAgents = {
   },
 };
 
-export const PEOPLE = ['alice.nguyen', 'ops-admin', 'j.okafor', 'priya.raman', 'm.schmidt'] as const;
+export const PEOPLE = ['alice.nguyen', 'ops-admin', 'j.okafor'] as const;
 export const SSO_USERS = ['dana.kowalski@example.com', 'lee.chen@example.com', 'sam.ortiz@example.org'] as const;
 
 export const BUCKET_STEMS = ['app-assets', 'data-lake-raw', 'customer-exports', 'build-artifacts', 'org-trail-logs'];

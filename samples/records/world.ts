@@ -11,7 +11,6 @@ export interface Instance {
   readonly ami: string;
   readonly subnet: string;
   readonly securityGroup: string;
-  readonly eni: string;
   readonly privateIp: string;
 }
 
@@ -59,7 +58,6 @@ export function buildWorld(seed: number, account: string, region: string): World
     ami: rng.pick(amis),
     subnet: rng.pick(subnets),
     securityGroup: rng.pick(securityGroups),
-    eni: ec2Id(rng, 'eni'),
     privateIp: `10.20.${rng.range(0, 15)}.${rng.range(4, 250)}`,
   }));
   return {
