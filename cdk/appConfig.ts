@@ -86,10 +86,20 @@ export function readAppConfig(get: (key: ContextKey) => unknown): AppConfig {
     return v;
   };
 
+  // Read in CONTEXT_KEYS order, so problems are reported in that order too.
+  const stackName = text('stackName') ?? 'CloudTrailSigma';
+  const bucketName = text('bucketName');
+  const keyPrefix = text('keyPrefix');
+  const kmsKeyArn = arn('kmsKeyArn', KMS_KEY_ARN, 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+
   const trigger = text('trigger');
   if (trigger !== undefined && !(TRIGGER_MODES as readonly string[]).includes(trigger)) {
     problems.push(`trigger must be one of ${TRIGGER_MODES.join(', ')}; got ${JSON.stringify(trigger)}.`);
   }
+
+  const alertTopicArn = arn('alertTopicArn', TOPIC_ARN, 'arn:aws:sns:eu-west-1:111122223333:alerts');
+  const alertTopicKmsKeyArn = arn('alertTopicKmsKeyArn', KMS_KEY_ARN, 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-…');
+  if (alertTopicKmsKeyArn && !alertTopicArn) problems.push('alertTopicKmsKeyArn needs alertTopicArn: it is the key of that topic.');
 
   const alertEmails = (list('alertEmail') ?? []).map((item): EmailAlertSubscription => {
     const m = /^(.+):([A-Za-z]+)$/.exec(item);
@@ -107,34 +117,36 @@ export function readAppConfig(get: (key: ContextKey) => unknown): AppConfig {
     problems.push('slackWorkspaceId and slackChannelId go together: give both, or neither.');
   }
 
+  const ruleFolders = list('ruleFolders');
   const deduplication = text('deduplication');
   if (deduplication !== undefined && !['true', 'false'].includes(deduplication)) {
     problems.push(`deduplication must be true or false; got ${JSON.stringify(deduplication)}.`);
   }
 
+  const memorySizeMB = int('memorySizeMB');
+  const timeoutSeconds = int('timeoutSeconds');
+  const reservedConcurrency = int('reservedConcurrency');
   const logRetentionDays = int('logRetentionDays');
   if (logRetentionDays !== undefined && !RETENTION_DAYS.has(logRetentionDays)) {
     problems.push(`logRetentionDays must be one of ${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')}; got ${logRetentionDays}.`);
   }
+  if (problems.length > 0) throw new AppConfigError(problems);
 
-  const config: AppConfig = {
-    stackName: text('stackName') ?? 'CloudTrailSigma',
-    bucketName: text('bucketName'),
-    keyPrefix: text('keyPrefix'),
-    kmsKeyArn: arn('kmsKeyArn', KMS_KEY_ARN, 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+  return {
+    stackName,
+    bucketName,
+    keyPrefix,
+    kmsKeyArn,
     trigger: trigger as TriggerMode | undefined,
-    alertTopicArn: arn('alertTopicArn', TOPIC_ARN, 'arn:aws:sns:eu-west-1:111122223333:alerts'),
-    alertTopicKmsKeyArn: arn('alertTopicKmsKeyArn', KMS_KEY_ARN, 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-…'),
+    alertTopicArn,
+    alertTopicKmsKeyArn,
     alertEmails,
     slackChannel: slackWorkspaceId && slackChannelId ? { workspaceId: slackWorkspaceId, channelId: slackChannelId } : undefined,
-    ruleFolders: list('ruleFolders'),
+    ruleFolders,
     deduplication: deduplication === undefined ? undefined : deduplication === 'true',
-    memorySizeMB: int('memorySizeMB'),
-    timeoutSeconds: int('timeoutSeconds'),
-    reservedConcurrency: int('reservedConcurrency'),
+    memorySizeMB,
+    timeoutSeconds,
+    reservedConcurrency,
     logRetention: logRetentionDays as logs.RetentionDays | undefined,
   };
-  if (config.alertTopicKmsKeyArn && !config.alertTopicArn) problems.push('alertTopicKmsKeyArn needs alertTopicArn: it is the key of that topic.');
-  if (problems.length > 0) throw new AppConfigError(problems);
-  return config;
 }

@@ -71,17 +71,17 @@ describe('CloudTrailSigma: new trail bucket, S3 notification', () => {
     const d = s.stack.detector;
     assert.deepEqual(handlerStatements(s), [
       { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: s.resolve(d.handler.logGroup.logGroupArn) },
-      { Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Effect: 'Allow', Resource: s.resolve(d.failureQueue.queueArn) },
+      { Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], Effect: 'Allow', Resource: s.resolve(d.failureQueue.queueArn) },
       { Sid: 'ReadTrailObjects', Action: 's3:GetObject', Effect: 'Allow', Resource: s.resolve(d.trailBucket.arnForObjects('AWSLogs/*')) },
       { Sid: 'PublishAlerts', Action: 'sns:Publish', Effect: 'Allow', Resource: s.resolve(d.alertTopic.topicArn) },
       {
         Sid: 'EncryptAlerts',
-        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Effect: 'Allow',
         Resource: s.resolve(d.topicKey!.keyArn),
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
       },
-      { Sid: 'DeduplicateAlerts', Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], Effect: 'Allow', Resource: s.resolve(d.dedupTable!.tableArn) },
+      { Sid: 'DeduplicateAlerts', Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: s.resolve(d.dedupTable!.tableArn) },
     ]);
   });
 

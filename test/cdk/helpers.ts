@@ -1,6 +1,6 @@
-/** Synthesises the app the way `cdk synth` does (context values, cdk-nag on), into a temporary cloud assembly. */
+/** Synthesises the app the way `cdk synth` does (cdk.json flags, context values, cdk-nag on) into a temporary cloud assembly. */
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,9 @@ import type { CloudTrailSigmaStack } from '../../cdk/stack.ts';
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 /** One valid rule: keeps bundling fast and independent of the project's rules/. */
 export const TEST_RULES = join(FIXTURES, 'rules');
+
+/** The feature flags of cdk.json, which the CLI passes to the app: tests synthesise what `cdk synth` does. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
 export const KMS_KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -29,7 +32,7 @@ export interface Synthesised {
  */
 export function synth(context: Record<string, unknown>): Synthesised {
   const outdir = mkdtempSync(join(tmpdir(), 'cloudtrail-sigma-cdk-test-'));
-  const { stack } = buildApp({ outdir, context: { ruleFolders: TEST_RULES, ...context } });
+  const { stack } = buildApp({ outdir, context: { ...CDK_JSON_CONTEXT, ruleFolders: TEST_RULES, ...context } });
   const template = Template.fromStack(stack);
   return {
     template,
