@@ -130,7 +130,16 @@ function compileMeta(doc: Record<string, unknown>): RuleMeta {
 }
 
 function compileDetection(value: unknown, path: Path, options: CompileOptions): Detection {
-  if (isMap(value)) return { kind: 'fields', anyOf: [compileFieldMap(value, path, options)] };
+  if (isMap(value)) {
+    const keys = Object.keys(value);
+    // `'|all': [a, b]`: a keyword search with modifiers (Sigma spec, "Keywords search").
+    if (keys.length === 1 && keys[0]!.startsWith('|')) {
+      const mods = keys[0]!.split('|').slice(1);
+      const position = mods.some((m) => ['contains', 'startswith', 'endswith', 're', 'cidr'].includes(m)) ? [] : KEYWORD_MODIFIERS;
+      return { kind: 'keywords', matcher: buildMatcher([...position, ...mods], value[keys[0]!], { path: [...path, keys[0]!], ...options }) };
+    }
+    return { kind: 'fields', anyOf: [compileFieldMap(value, path, options)] };
+  }
   if (Array.isArray(value)) {
     if (value.length === 0) throw new RuleCompileError('a search identifier cannot be an empty list', path);
     if (value.every(isMap)) {
@@ -150,7 +159,7 @@ function compileFieldMap(map: Record<string, unknown>, path: Path, options: Comp
     const [field, ...mods] = key.split('|');
     const itemPath = [...path, key];
     if (!field) {
-      throw new UnsupportedFeatureError(`keyword search with modifiers ('${key}')`, itemPath);
+      throw new UnsupportedFeatureError(`keyword search with modifiers ('${key}') beside field conditions in one map`, itemPath);
     }
     return { field, matcher: buildMatcher(mods, map[key], { path: itemPath, ...options }) };
   });

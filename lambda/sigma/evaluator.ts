@@ -43,31 +43,37 @@ function evalDetection(d: LoadedDetection, rec: RecordView): boolean {
   return false;
 }
 
-/** Calls `visit` on every value a dotted path reaches (arrays flattened); stops when it returns true. */
-export function visitPath(rec: RecordView, path: FieldPath, visit: (v: unknown) => boolean): boolean {
+type Visit = (v: unknown) => boolean;
+
+/**
+ * Calls `visit` on every value a dotted path reaches, crossing arrays; stops when it returns true. With
+ * `flattenLeaf` (the default) an array found at the end of the path is visited member by member; without it the
+ * array itself is visited (presence checks: an empty array is a present value).
+ */
+export function visitPath(rec: RecordView, path: FieldPath, visit: Visit, flattenLeaf = true): boolean {
   const literal = rec.get(path.full);
-  if (literal !== undefined) return visitLeaf(literal, visit);
+  if (literal !== undefined) return visitLeaf(literal, visit, flattenLeaf);
   if (path.segments.length === 1) return false;
   const first = rec.get(path.segments[0]!);
-  return first === undefined ? false : walk(first, path, 1, visit);
+  return first === undefined ? false : walk(first, path, 1, visit, flattenLeaf);
 }
 
-function walk(value: unknown, path: FieldPath, depth: number, visit: (v: unknown) => boolean): boolean {
-  if (depth === path.segments.length) return visitLeaf(value, visit);
+function walk(value: unknown, path: FieldPath, depth: number, visit: Visit, flattenLeaf: boolean): boolean {
+  if (depth === path.segments.length) return visitLeaf(value, visit, flattenLeaf);
   if (Array.isArray(value)) {
-    for (const member of value) if (walk(member, path, depth, visit)) return true;
+    for (const member of value) if (walk(member, path, depth, visit, flattenLeaf)) return true;
     return false;
   }
   if (value === null || typeof value !== 'object') return false;
   const literal = depth < path.segments.length - 1 ? ownValue(value, path.suffixes[depth]!) : undefined;
-  if (literal !== undefined) return visitLeaf(literal, visit);
+  if (literal !== undefined) return visitLeaf(literal, visit, flattenLeaf);
   const next = ownValue(value, path.segments[depth]!);
-  return next === undefined ? false : walk(next, path, depth + 1, visit);
+  return next === undefined ? false : walk(next, path, depth + 1, visit, flattenLeaf);
 }
 
-function visitLeaf(value: unknown, visit: (v: unknown) => boolean): boolean {
-  if (!Array.isArray(value)) return visit(value);
-  for (const member of value) if (visitLeaf(member, visit)) return true;
+function visitLeaf(value: unknown, visit: Visit, flatten: boolean): boolean {
+  if (!flatten || !Array.isArray(value)) return visit(value);
+  for (const member of value) if (visitLeaf(member, visit, true)) return true;
   return false;
 }
 
@@ -78,9 +84,9 @@ export function valueText(v: unknown): string {
   return JSON.stringify(v) ?? '';
 }
 
-/** Does some value of the field hold a non-null value? */
+/** Is the field present with a non-null value (an empty array or object counts as present)? */
 function hasValue(rec: RecordView, path: FieldPath): boolean {
-  return visitPath(rec, path, (v) => v !== null);
+  return visitPath(rec, path, (v) => v !== null, false);
 }
 
 /**

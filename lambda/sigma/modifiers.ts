@@ -136,41 +136,28 @@ export function buildMatcher(modifierList: readonly string[], raw: unknown, ctx:
   }
   const cased = has('cased');
   const plainEquality = mods.size === 0 || (mods.size === 1 && (has('neq') || has('all')));
-  const matchers: Matcher[] = [];
-  values.forEach((v) => {
-    if (v === null) {
-      matchers.push({ kind: 'null' });
-      return;
-    }
+  const perValue = values.map((v): Matcher => {
+    if (v === null) return { kind: 'null' };
     if (plainEquality && (v instanceof RuleNumber || typeof v === 'number')) {
       // A number in the rule equals the same number in the record, however written (`1.10`, `"1.1"`, `0123`).
-      matchers.push({ kind: 'number', op: 'eq', value: v instanceof RuleNumber ? v.value : v });
-      return;
+      return { kind: 'number', op: 'eq', value: v instanceof RuleNumber ? v.value : v };
     }
     const text = String(v);
     if (has('windash') && text.split('-').length - 1 > WINDASH_MAX_DASHES) {
       throw new UnsupportedFeatureError(`windash on a value with more than ${WINDASH_MAX_DASHES} dashes (too many combinations)`, path);
     }
-    const variants = has('windash') ? windashVariants(text) : [text];
-    for (const variant of variants) {
-      if (has('base64') || has('base64offset')) {
-        const enc = encodings[0];
-        const bytes = enc ? utf16Bytes(variant, enc === 'wide' ? 'utf16le' : (enc as Utf16Encoding)) : Buffer.from(variant, 'utf8');
-        const encoded = has('base64') ? [bytes.toString('base64')] : base64OffsetVariants(bytes);
-        // Base64 text is case-significant: match it as written.
-        const alternatives = encoded.map((e) => literalMatcher(e, op, true));
-        matchers.push(alternatives.length === 1 ? alternatives[0]! : { kind: 'any', matchers: alternatives });
-      } else {
-        matchers.push(globMatcher(positionParts(parseWildcards(variant), op), cased));
-      }
-    }
+    const variants = (has('windash') ? windashVariants(text) : [text]).flatMap((variant): Matcher[] => {
+      if (!has('base64') && !has('base64offset')) return [globMatcher(positionParts(parseWildcards(variant), op), cased)];
+      const enc = encodings[0];
+      const bytes = enc ? utf16Bytes(variant, enc === 'wide' ? 'utf16le' : (enc as Utf16Encoding)) : Buffer.from(variant, 'utf8');
+      const encoded = has('base64') ? [bytes.toString('base64')] : base64OffsetVariants(bytes);
+      // Base64 text is case-significant: match it as written.
+      return encoded.map((e) => literalMatcher(e, op, true));
+    });
+    return variants.length === 1 ? variants[0]! : { kind: 'any', matchers: variants };
   });
-  if (has('windash') && has('all')) {
-    throw new UnsupportedFeatureError("modifiers 'windash' and 'all' together", path);
-  }
-  return combine(matchers);
+  return combine(perValue);
 }
-
 function exclusive(mods: Set<Modifier>, main: Modifier, allowed: readonly Modifier[], path: readonly (string | number)[]) {
   for (const m of mods) {
     if (m !== main && !allowed.includes(m)) {
@@ -188,11 +175,12 @@ function expandPlaceholders(values: unknown[], ctx: ModifierContext): unknown[] 
       continue;
     }
     let variants = [''];
-    const pieces = v.split(/(%[^%\s]+%)/);
+    // `\%` is a literal percent sign, never the start of a placeholder (Sigma spec, "Placeholders").
+    const pieces = v.split(/((?<!\\)%[^%\s]+%)/);
     for (const piece of pieces) {
       const name = /^%([^%\s]+)%$/.exec(piece)?.[1];
       if (name === undefined) {
-        variants = variants.map((x) => x + piece);
+        variants = variants.map((x) => x + piece.replace(/\\%/g, '%'));
         continue;
       }
       const replacements = ctx.placeholders?.[name];
