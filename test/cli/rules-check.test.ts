@@ -1,0 +1,33 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jsonLines, runCli } from '../helpers/cli.ts';
+
+describe('CLI: rules check', () => {
+  it('reports the bundled rules all ok and exits 0', async () => {
+    const run = await runCli(['rules', 'check', '--format', 'jsonl']);
+    assert.equal(run.status, 0, run.stderr);
+    const lines = jsonLines(run.stdout);
+    assert.ok(lines.length >= 45);
+    assert.ok(lines.every((l) => l.status === 'ok'));
+    assert.deepEqual(Object.keys(lines[0]!), ['file', 'id', 'title', 'status', 'reason']);
+  });
+
+  it('names file, place and reason for invalid and unsupported rules, and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-sigma-rules-'));
+    writeFileSync(join(dir, 'missing.yml'), 'title: Missing\nlogsource: { product: aws }\ndetection:\n  sel: { eventName: X }\n  condition: sel and filter\n');
+    writeFileSync(join(dir, 'multi.yml'), 'title: Corr\ncorrelation: { type: event_count, rules: [b] }\n---\ntitle: Plain\nlogsource: { product: aws }\ndetection: { sel: { eventName: X }, condition: sel }\n');
+    writeFileSync(join(dir, 'windows.yml'), 'title: Win\nlogsource: { product: windows }\ndetection: { sel: { EventID: 1 }, condition: sel }\n');
+    const run = await runCli(['rules', 'check', '--rules', dir, '--format', 'jsonl']);
+    assert.equal(run.status, 1);
+    const byFile = Object.fromEntries(jsonLines(run.stdout).map((l) => [l.file, l]));
+    assert.equal(byFile['missing.yml']!.status, 'invalid');
+    assert.match(String(byFile['missing.yml']!.reason), /'filter' is not a search identifier.*\(line 5\)/);
+    assert.equal(byFile['multi.yml']!.status, 'unsupported');
+    assert.equal(byFile['multi.yml#1']!.status, 'ok');
+    assert.equal(byFile['windows.yml']!.status, 'unsupported');
+    assert.match(String(byFile['windows.yml']!.reason), /logsource product: windows/);
+  });
+});
