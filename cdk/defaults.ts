@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { fileURLToPath } from 'node:url';
 import type { Level } from '../lambda/sigma/index.ts';
-import type { CloudTrailSigmaProps, TriggerMode } from './props.ts';
+import type { CloudTrailSigmaProps } from './props.ts';
 
 /** CloudTrail writes gzip JSON; digests also end so and are skipped by the handler. */
 export const LOG_FILE_SUFFIX = '.json.gz';
@@ -23,7 +23,7 @@ export const RULES_BUNDLE_FILE = 'rules.bundle.json';
 export const SERVICE_NAME = 'cloudtrail-sigma';
 export const METRICS_NAMESPACE = 'CloudTrailSigma';
 
-/** The de-duplication marker is written once, conditionally; it is deleted when the publish it guards fails. */
+/** A conditional PutItem claims an alert; DeleteItem releases the claim when its publish fails, so a retry alerts. */
 export const DEDUP_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'];
 
 /** Failed objects wait here for `cloudtrail-sigma redrive`: the longest SQS allows. */
@@ -47,7 +47,7 @@ export type ResolvedProps = CloudTrailSigmaProps &
       | 'maxEventAge'
       | 'logRetention'
     >
-  > & { readonly trigger: TriggerMode };
+  >;
 
 /** Lays the user's props over the defaults. */
 export function withDefaults(props: CloudTrailSigmaProps): ResolvedProps {

@@ -1,5 +1,5 @@
 /** The detector Lambda: bundled locally with esbuild, the compiled rules copied beside the handler. */
-import { RemovalPolicy, Annotations } from 'aws-cdk-lib';
+import { Annotations, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -84,7 +84,6 @@ export function createDetectorFunction(scope: Construct, { props, environment, f
         // The tested SDK version ships in the bundle instead of whatever the runtime carries.
         bundleAwsSDK: true,
         banner: ESM_REQUIRE_BANNER,
-        forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -51,9 +51,10 @@ function createTopic(scope: Construct, id: string, displayName: string, masterKe
 
 /** Uses the given topics, and creates the missing ones (with one key between them). */
 export function createTopics(scope: Construct, existingAlertTopic?: sns.ITopic, existingOpsTopic?: sns.ITopic): Topics {
-  const topicKey = existingAlertTopic && existingOpsTopic ? undefined : createTopicKey(scope);
-  const alertTopic = existingAlertTopic ?? createTopic(scope, 'AlertTopic', 'CloudTrail Sigma alerts', topicKey!);
-  const opsTopic = existingOpsTopic ?? createTopic(scope, 'OpsTopic', 'CloudTrail Sigma operations', topicKey!);
+  let topicKey: kms.Key | undefined;
+  const key = () => (topicKey ??= createTopicKey(scope));
+  const alertTopic = existingAlertTopic ?? createTopic(scope, 'AlertTopic', 'CloudTrail Sigma alerts', key());
+  const opsTopic = existingOpsTopic ?? createTopic(scope, 'OpsTopic', 'CloudTrail Sigma operations', key());
   opsTopic.addToResourcePolicy(
     new iam.PolicyStatement({
       sid: 'CloudWatchAlarmsPublish',
