@@ -79,6 +79,7 @@ export function createDetectorFunction(scope: Construct, { props, environment, f
         format: OutputFormat.ESM,
         target: ESBUILD_TARGET,
         minify: true,
+        // Function and class names survive minification, so stack traces in the logs stay readable without a source map.
         keepNames: true,
         sourceMap: false,
         // The tested SDK version ships in the bundle instead of whatever the runtime carries.
