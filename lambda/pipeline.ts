@@ -2,6 +2,7 @@
  * The main job for one source (an S3 object or a local file): bytes → (gunzip) → records → candidate rules →
  * matches. Shared by the Lambda handler, `scan` and `replay`. A bad source is reported in the outcome, never thrown.
  */
+import type { Readable } from 'node:stream';
 import { decodedChunks } from './cloudtrail/decompress.ts';
 import { RecordScanner } from './cloudtrail/recordScanner.ts';
 import type { ScannedRecord } from './cloudtrail/recordScanner.ts';
@@ -37,14 +38,6 @@ export interface SourceOutcome {
   readonly skipReason?: string;
 }
 
-/** Counts the bytes flowing through an iterable. */
-async function* counted(input: AsyncIterable<Uint8Array>, count: { bytes: number }): AsyncGenerator<Uint8Array> {
-  for await (const chunk of input) {
-    count.bytes += chunk.byteLength;
-    yield chunk;
-  }
-}
-
 /** Digest files are JSON objects with these keys and no Records. */
 function classifyTopObject(source: string) {
   return (rec: ScannedRecord): void => {
@@ -63,7 +56,7 @@ function classifyTopObject(source: string) {
  */
 export async function detectInSource(
   source: string,
-  bytes: AsyncIterable<Uint8Array>,
+  bytes: Readable | AsyncIterable<Uint8Array>,
   engine: RuleEngine,
   onMatch: (match: Match) => void,
 ): Promise<SourceOutcome> {
@@ -76,7 +69,7 @@ export async function detectInSource(
   const onRecord = (rec: ScannedRecord) => {
     let matched: LoadedRule[] | undefined;
     try {
-      for (const rule of engine.candidates(rec.get('eventName'), rec.get('eventSource'))) {
+      for (const rule of engine.candidates(rec.eventName(), rec.eventSource())) {
         if (evaluate(rule, rec)) (matched ??= []).push(rule);
       }
       if (!matched) return;
@@ -97,7 +90,7 @@ export async function detectInSource(
   });
 
   try {
-    for await (const chunk of decodedChunks(counted(bytes, read))) {
+    for await (const chunk of decodedChunks(bytes, read)) {
       decoded += chunk.length;
       scanner.push(chunk);
     }

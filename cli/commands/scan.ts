@@ -61,7 +61,7 @@ export async function scan(opts: ScanOptions): Promise<number> {
 
   for (const file of plan.files) {
     const matches: Match[] = [];
-    const outcome = await detectInSource(file, createReadStream(file), engine, (m) => matches.push(m));
+    const outcome = await detectInSource(file, createReadStream(file, { highWaterMark: 1 << 20 }), engine, (m) => matches.push(m));
     stats.add(outcome);
     for (const m of matches) {
       stats.countMatch(m.rule.level);

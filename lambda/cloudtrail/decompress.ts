@@ -3,45 +3,52 @@
  * magic bytes `1f 8b` and inflated with node:zlib as a stream (concatenated gzip members are all read).
  */
 import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+import type { ZlibOptions } from 'node:zlib';
+import { Readable, pipeline } from 'node:stream';
+import { once } from 'node:events';
 
 /** Inflate chunk size: larger chunks mean fewer scanner calls per MB. */
 const CHUNK_SIZE = 64 * 1024;
+/**
+ * Inflated bytes zlib may run ahead of the scanner. zlib inflates on the libuv thread pool, so with room to run
+ * ahead it works in parallel with record scanning on the main thread instead of taking turns with it.
+ */
+const READ_AHEAD = 4 * 1024 * 1024;
 
-/** Yields the decompressed content of a byte stream, gunzipping it when it starts with the gzip magic bytes. */
-export async function* decodedChunks(input: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
-  const iterator = input[Symbol.asyncIterator]();
-  // Gather at least two bytes to look at the magic number.
-  const head: Buffer[] = [];
-  let headLength = 0;
-  let done = false;
-  while (headLength < 2) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
+/** Reads at least `n` bytes (fewer at the end of the stream) and puts them back, without consuming them. */
+async function peek(source: Readable, n: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  while (length < n) {
+    const chunk = source.read() as Buffer | null;
+    if (chunk !== null) {
+      parts.push(chunk);
+      length += chunk.length;
+      continue;
     }
-    const chunk = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
-    head.push(chunk);
-    headLength += chunk.length;
+    if (source.readableEnded || source.destroyed) break;
+    await Promise.race([once(source, 'readable'), once(source, 'end')]);
   }
-  const first = Buffer.concat(head);
-  const rest: AsyncIterable<Uint8Array> = {
-    [Symbol.asyncIterator]: () => (done ? { next: async () => ({ done: true, value: undefined }) } : iterator) as AsyncIterator<Uint8Array>,
-  };
-  if (first[0] === 0x1f && first[1] === 0x8b) {
-    const gunzip = createGunzip({ chunkSize: CHUNK_SIZE });
-    const source = Readable.from(prepend(first, rest), { objectMode: false });
-    source.on('error', (err) => gunzip.destroy(err));
-    source.pipe(gunzip);
+  const head = Buffer.concat(parts);
+  if (head.length) source.unshift(head);
+  return head;
+}
+
+/**
+ * Yields the decompressed content of a byte stream, gunzipping it when it starts with the gzip magic bytes.
+ * `counter.bytes` grows by the bytes read from the source. The source is piped natively into zlib, so no
+ * JavaScript sits between the source and the inflater.
+ */
+export async function* decodedChunks(input: Readable | AsyncIterable<Uint8Array>, counter = { bytes: 0 }): AsyncGenerator<Buffer> {
+  const source = input instanceof Readable ? input : Readable.from(input, { objectMode: false });
+  const head = await peek(source, 2);
+  source.on('data', (chunk: Buffer) => (counter.bytes += chunk.length));
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    const gunzip = createGunzip({ chunkSize: CHUNK_SIZE, readableHighWaterMark: READ_AHEAD } as ZlibOptions);
+    // Errors of either side surface through the iteration below.
+    pipeline(source, gunzip, () => undefined);
     for await (const chunk of gunzip) yield chunk as Buffer;
     return;
   }
-  if (first.length) yield first;
-  for await (const chunk of rest) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
-async function* prepend(first: Buffer, rest: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  yield first;
-  yield* rest;
+  for await (const chunk of source) yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
 }

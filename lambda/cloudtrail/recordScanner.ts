@@ -27,10 +27,21 @@ const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
 const NEED_MORE = -1;
 
+/** Initial working buffer: a few inflate chunks plus a large record; grows only for larger records. */
+const WORK_BUFFER_BYTES = 1024 * 1024;
+
 /** Per key slot: key start/end, value start/end (relative to the record start), flags. */
 const SLOT = 5;
 const FLAG_KEY_ESCAPED = 1;
 const FLAG_VALUE_ESCAPED = 2;
+
+const EVENT_NAME = Buffer.from('eventName');
+const EVENT_SOURCE = Buffer.from('eventSource');
+
+function bytesAt(buf: Buffer, at: number, expected: Buffer): boolean {
+  for (let i = 0; i < expected.length; i++) if (buf[at + i] !== expected[i]) return false;
+  return true;
+}
 
 const keyBytesCache = new Map<string, Buffer>();
 function keyBytes(key: string): Buffer {
@@ -56,10 +67,13 @@ export class ScannedRecord implements RecordView {
   private keyCount = 0;
   private anyKeyEscaped = false;
   private parsed: unknown = undefined;
-  private values = new Map<number, unknown>();
+  /** Parsed top-level values by key slot; undefined until read (JSON has no undefined). */
+  private values: unknown[] = [];
+  private nameSlot = -1;
+  private sourceSlot = -1;
 
   /** @internal called by the scanner */
-  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number): void {
+  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number): void {
     this.buf = buf;
     this.start = start;
     this.end = end;
@@ -68,7 +82,19 @@ export class ScannedRecord implements RecordView {
     this.anyKeyEscaped = anyKeyEscaped;
     this.index = index;
     this.parsed = undefined;
-    if (this.values.size) this.values.clear();
+    this.nameSlot = nameSlot;
+    this.sourceSlot = sourceSlot;
+    if (this.values.length) this.values.length = 0;
+  }
+
+  /** `eventName`, found while scanning (the candidate index reads it for every record). */
+  eventName(): unknown {
+    return this.anyKeyEscaped ? this.get('eventName') : this.slotValue(this.nameSlot);
+  }
+
+  /** `eventSource`, found while scanning. */
+  eventSource(): unknown {
+    return this.anyKeyEscaped ? this.get('eventSource') : this.slotValue(this.sourceSlot);
   }
 
   /** Size of the record's JSON text in bytes. */
@@ -115,15 +141,19 @@ export class ScannedRecord implements RecordView {
       const root = this.root();
       return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
     }
-    const k = this.findKey(key);
+    return this.slotValue(this.findKey(key));
+  }
+
+  private slotValue(k: number): unknown {
     if (k < 0) return undefined;
-    if (this.values.has(k)) return this.values.get(k);
+    const cached = this.values[k];
+    if (cached !== undefined) return cached;
     const o = k * SLOT;
     const vs = this.start + this.slots[o + 2]!;
     const ve = this.start + this.slots[o + 3]!;
     const plainString = this.buf[vs] === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0;
     const value = plainString ? this.buf.toString('utf8', vs + 1, ve - 1) : JSON.parse(this.buf.toString('utf8', vs, ve));
-    this.values.set(k, value);
+    this.values[k] = value;
     return value;
   }
 
@@ -155,7 +185,9 @@ export interface ScannerEvents {
 
 /** Streaming scanner; feed it with push() and finish with end(). */
 export class RecordScanner {
-  private buf: Buffer = Buffer.alloc(0);
+  /** Working buffer: `buf` is its valid prefix. */
+  private work: Buffer = Buffer.allocUnsafe(WORK_BUFFER_BYTES);
+  private buf: Buffer = this.work.subarray(0, 0);
   /** Absolute stream offset of buf[0], for error messages. */
   private base = 0;
   private pos = 0;
@@ -172,6 +204,8 @@ export class RecordScanner {
   private objDepth = 0;
   private objKeys = 0;
   private objKeyEscaped = false;
+  private objNameSlot = -1;
+  private objSourceSlot = -1;
   private objExpectKey = true;
   private objTop = false;
   private skipping = false;
@@ -194,20 +228,25 @@ export class RecordScanner {
   }
 
   push(chunk: Buffer): void {
-    if (this.pos >= this.buf.length && this.objStart < 0) {
-      this.base += this.buf.length;
-      this.buf = chunk;
-      this.pos = 0;
-    } else {
-      const keep = this.objStart >= 0 ? Math.min(this.objStart, this.pos) : this.pos;
-      const rest = this.buf.subarray(keep);
-      this.base += keep;
-      this.pos -= keep;
-      if (this.objStart >= 0) {
-        this.objStart -= keep;
-        this.objPos -= keep;
-      }
-      this.buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    // Bytes before `keep` are done with; the rest (at most the record in progress) moves to the front of the
+    // working buffer and the chunk is copied after it: one copy per byte, no new buffer per chunk.
+    const keep = this.objStart >= 0 ? Math.min(this.objStart, this.pos) : this.pos;
+    const rest = this.buf.length - keep;
+    const need = rest + chunk.length;
+    if (need > this.work.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.work.length * 2));
+      this.buf.copy(grown, 0, keep);
+      this.work = grown;
+    } else if (rest > 0 && keep > 0) {
+      this.work.copyWithin(0, this.buf.byteOffset - this.work.byteOffset + keep, this.buf.byteOffset - this.work.byteOffset + this.buf.length);
+    }
+    chunk.copy(this.work, rest);
+    this.buf = this.work.subarray(0, need);
+    this.base += keep;
+    this.pos -= keep;
+    if (this.objStart >= 0) {
+      this.objStart -= keep;
+      this.objPos -= keep;
     }
     if (!this.bomChecked && this.buf.length >= 3) {
       this.bomChecked = true;
@@ -376,6 +415,8 @@ export class RecordScanner {
     this.objDepth = 1;
     this.objKeys = 0;
     this.objKeyEscaped = false;
+    this.objNameSlot = -1;
+    this.objSourceSlot = -1;
     this.objExpectKey = true;
   }
 
@@ -399,19 +440,35 @@ export class RecordScanner {
         }
         const c = buf[p]!;
         if (c === QUOTE) {
-          // Inline string skip (hot path).
+          // String skip (hot path). Nested strings jump quote to quote with indexOf (memchr speed); a quote is
+          // escaped when an odd run of backslashes precedes it. Top-level keys and values go byte by byte, to note
+          // any escape, which decides whether the value can be read without JSON.parse.
           let j = p + 1;
           let escaped = false;
-          for (;;) {
-            while (j < len) {
-              const d = buf[j]!;
-              if (d === QUOTE || d === BACKSLASH) break;
-              j++;
+          if (depth === 1 && capture) {
+            for (;;) {
+              while (j < len) {
+                const d = buf[j]!;
+                if (d === QUOTE || d === BACKSLASH) break;
+                j++;
+              }
+              if (j >= len) return NEED_MORE;
+              if (buf[j] === QUOTE) break;
+              escaped = true;
+              j += 2;
             }
-            if (j >= len) return NEED_MORE;
-            if (buf[j] === QUOTE) break;
-            escaped = true;
-            j += 2;
+          } else {
+            for (;;) {
+              const q = buf.indexOf(QUOTE, j);
+              if (q < 0) return NEED_MORE;
+              let b = q - 1;
+              while (buf[b] === BACKSLASH) b--;
+              if ((q - 1 - b) % 2 === 0) {
+                j = q;
+                break;
+              }
+              j = q + 1;
+            }
           }
           if (depth === 1 && capture) {
             if (this.objExpectKey) {
@@ -425,6 +482,9 @@ export class RecordScanner {
               slots[o + 1] = j - start;
               slots[o + 4] = escaped ? FLAG_KEY_ESCAPED : 0;
               if (escaped) this.objKeyEscaped = true;
+              const keyLength = j - p - 1;
+              if (keyLength === 9 && bytesAt(buf, p + 1, EVENT_NAME)) this.objNameSlot = this.objKeys;
+              else if (keyLength === 11 && bytesAt(buf, p + 1, EVENT_SOURCE)) this.objSourceSlot = this.objKeys;
               this.objExpectKey = false;
             } else {
               const o = this.objKeys * SLOT;
@@ -520,7 +580,7 @@ export class RecordScanner {
       return;
     }
     const rec = this.record;
-    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex);
+    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex, this.objNameSlot, this.objSourceSlot);
     if (this.objTop) {
       this.mode = 'top';
       if (rec.has('Records')) {
