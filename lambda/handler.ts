@@ -20,9 +20,7 @@ import { ObjectReadError } from './cloudtrail/errors.ts';
 import { parseBundle, RuleEngine } from './sigma/index.ts';
 import { detectInSource } from './pipeline.ts';
 import type { Match } from './pipeline.ts';
-import { matchDocument } from './alerts/matchDocument.ts';
-import { toOutgoingAlert } from './alerts/format.ts';
-import { publishAlerts } from './alerts/publisher.ts';
+import { publishMatches } from './alerts/dispatch.ts';
 
 export interface HandlerDeps {
   readonly config: HandlerConfig;
@@ -82,8 +80,7 @@ async function processObject(ref: ObjectRef, deps: HandlerDeps): Promise<ObjectR
   }
   const matches: Match[] = [];
   const outcome = await detectInSource(source, bytes, deps.engine, (m) => matches.push(m));
-  const alerts = matches.map((m, i) => toOutgoingAlert(matchDocument(m), `m${i}`));
-  const published = alerts.length ? await publishAlerts(deps.sns, deps.config.alertTopicArn, alerts) : { published: 0, failed: [] };
+  const published = await publishMatches(matches, { sns: deps.sns, topicArn: deps.config.alertTopicArn });
   const base = { source, records: outcome.records, matches: outcome.matches, alertsPublished: published.published };
   if (outcome.status === 'failed') {
     return { ...base, status: 'failed', error: { kind: outcome.error!.kind, message: outcome.error!.message } };
