@@ -18,7 +18,7 @@ import type { ObjectRef } from './cloudtrail/types.ts';
 import { openS3Object, s3Source } from './cloudtrail/s3Object.ts';
 import { ObjectReadError } from './cloudtrail/errors.ts';
 import { parseBundle, RuleEngine } from './sigma/index.ts';
-import { detectInSource } from './pipeline.ts';
+import { detectInSource, readableMatches } from './pipeline.ts';
 import type { Match } from './pipeline.ts';
 import { publishMatches } from './alerts/dispatch.ts';
 
@@ -80,10 +80,12 @@ async function processObject(ref: ObjectRef, deps: HandlerDeps): Promise<ObjectR
   }
   const matches: Match[] = [];
   const outcome = await detectInSource(source, bytes, deps.engine, (m) => matches.push(m));
-  const published = await publishMatches(matches, { sns: deps.sns, topicArn: deps.config.alertTopicArn });
+  const { readable, errors } = readableMatches(matches);
+  const published = await publishMatches(readable, { sns: deps.sns, topicArn: deps.config.alertTopicArn });
   const base = { source, records: outcome.records, matches: outcome.matches, alertsPublished: published.published };
-  if (outcome.status === 'failed') {
-    return { ...base, status: 'failed', error: { kind: outcome.error!.kind, message: outcome.error!.message } };
+  const readError = outcome.error ?? errors[0];
+  if (readError) {
+    return { ...base, status: 'failed', error: { kind: readError.kind, message: readError.message } };
   }
   if (published.failed.length > 0) {
     const f = published.failed[0]!;

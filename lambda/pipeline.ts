@@ -13,12 +13,45 @@ import { evaluate } from './sigma/evaluator.ts';
 
 export interface Match {
   readonly rule: LoadedRule;
-  /** The whole CloudTrail record. */
+  /**
+   * The whole CloudTrail record, parsed on first read from a copy of its bytes (shared by every rule matching
+   * the same record). Throws ObjectReadError (kind `bad-record`) if the record holds invalid JSON.
+   */
   readonly record: Record<string, unknown>;
   /** 0-based position of the record in its source. */
   readonly recordIndex: number;
   /** File path as given/walked, or `s3://bucket/key`. */
   readonly source: string;
+}
+
+/**
+ * A matched record kept as bytes until someone reads it: detection never pays for a full parse, and consumers
+ * (alerts, output) parse each matched record once.
+ */
+class MatchedRecord {
+  private parsed: Record<string, unknown> | undefined;
+  constructor(private readonly bytes: Buffer, private readonly source: string, private readonly index: number) {}
+  get value(): Record<string, unknown> {
+    if (!this.parsed) {
+      try {
+        this.parsed = JSON.parse(this.bytes.toString('utf8')) as Record<string, unknown>;
+      } catch (err) {
+        throw new ObjectReadError(this.source, 'bad-record', `record ${this.index} is not valid JSON: ${(err as Error).message}`, { cause: err, recordIndex: this.index });
+      }
+    }
+    return this.parsed;
+  }
+}
+
+function makeMatch(rule: LoadedRule, holder: MatchedRecord, recordIndex: number, source: string): Match {
+  return {
+    rule,
+    recordIndex,
+    source,
+    get record() {
+      return holder.value;
+    },
+  };
 }
 
 export interface SourceOutcome {
@@ -36,6 +69,22 @@ export interface SourceOutcome {
   readonly badRecords: number;
   /** Why the source was skipped (status `skipped`), e.g. a digest file. */
   readonly skipReason?: string;
+}
+
+/** Splits matches into those whose record parses and the errors of those whose record does not. */
+export function readableMatches(matches: readonly Match[]): { readable: Match[]; errors: ObjectReadError[] } {
+  const readable: Match[] = [];
+  const errors: ObjectReadError[] = [];
+  for (const m of matches) {
+    try {
+      void m.record;
+      readable.push(m);
+    } catch (err) {
+      if (!(err instanceof ObjectReadError)) throw err;
+      if (!errors.some((e) => e.recordIndex === err.recordIndex)) errors.push(err);
+    }
+  }
+  return { readable, errors };
 }
 
 /** Digest files are JSON objects with these keys and no Records. */
@@ -73,10 +122,10 @@ export async function detectInSource(
         if (evaluate(rule, rec)) (matched ??= []).push(rule);
       }
       if (!matched) return;
-      const record = rec.root() as Record<string, unknown>;
+      const holder = new MatchedRecord(rec.bytes(), source, rec.index);
       for (const rule of matched) {
         matches++;
-        onMatch({ rule, record, recordIndex: rec.index, source });
+        onMatch(makeMatch(rule, holder, rec.index, source));
       }
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;

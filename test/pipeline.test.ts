@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { detectInSource } from '../lambda/pipeline.ts';
+import { detectInSource, readableMatches } from '../lambda/pipeline.ts';
 import type { Match } from '../lambda/pipeline.ts';
 import { compileRuleSource, RuleEngine } from '../lambda/sigma/index.ts';
 import { chunked, cloudTrailRecord, deliveryJson, gzipDelivery } from './helpers/factories.ts';
@@ -87,14 +87,29 @@ describe('Function: detectInSource()', () => {
     assert.equal(outcome.records, 0);
   });
 
-  it('reports a record with invalid JSON inside and still evaluates the others', async () => {
-    const body = `{"Records":[{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{bad}},${JSON.stringify(stop)}]}`;
-    const { outcome } = await run(Buffer.from(body));
+  it('reports a record with invalid JSON inside when a rule reads it, and still evaluates the others', async () => {
+    const bad = '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{bad}}';
+    const readingRule = compileRuleSource(`${RULE.replace('condition: selection', 'filter: { requestParameters.x: y }\n  condition: selection and not filter')}`, 'r.yml')[0]!.rule!;
+    const matches: Match[] = [];
+    const outcome = await detectInSource('s', chunked(Buffer.from(`{"Records":[${bad},${JSON.stringify(stop)}]}`), 9), new RuleEngine([readingRule]), (m) => matches.push(m));
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.error?.kind, 'bad-record');
     assert.equal(outcome.error?.recordIndex, 0);
     assert.equal(outcome.badRecords, 1);
     assert.equal(outcome.matches, 1);
+    assert.deepEqual(matches[0]!.record, stop);
+  });
+
+  it('gives a matched record whose JSON is broken as a bad-record error when it is read', async () => {
+    const bad = '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{bad}}';
+    const { outcome, matches } = await run(Buffer.from(`{"Records":[${bad},${JSON.stringify(stop)}]}`));
+    assert.equal(outcome.matches, 2);
+    const { readable, errors } = readableMatches(matches);
+    assert.equal(readable.length, 1);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0]!.kind, 'bad-record');
+    assert.equal(errors[0]!.recordIndex, 0);
+    assert.match(errors[0]!.message, /^test-source: record 0 is not valid JSON/);
   });
 
   it('evaluates records with __proto__ / constructor keys without polluting prototypes', async () => {

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { RuleEngine, LEVELS } from '../../lambda/sigma/index.ts';
 import type { CompiledRule, Level } from '../../lambda/sigma/index.ts';
-import { detectInSource } from '../../lambda/pipeline.ts';
+import { detectInSource, readableMatches } from '../../lambda/pipeline.ts';
 import type { Match } from '../../lambda/pipeline.ts';
 import { matchDocument } from '../../lambda/alerts/matchDocument.ts';
 import { planInputs } from '../inputs.ts';
@@ -62,12 +62,14 @@ export async function scan(opts: ScanOptions): Promise<number> {
   for (const file of plan.files) {
     const matches: Match[] = [];
     const outcome = await detectInSource(file, createReadStream(file, { highWaterMark: 1 << 20 }), engine, (m) => matches.push(m));
-    stats.add(outcome);
-    for (const m of matches) {
+    const { readable, errors } = readableMatches(matches);
+    const failure = outcome.error ?? errors[0];
+    stats.add(failure && outcome.status === 'ok' ? { ...outcome, status: 'failed' } : outcome);
+    for (const m of readable) {
       stats.countMatch(m.rule.level);
       await reporter.data(renderer.line(matchDocument(m)));
     }
-    if (outcome.status === 'failed') reporter.warn(`failed ${outcome.error?.message ?? file}`);
+    if (failure) reporter.warn(`failed ${failure.message}`);
     if (outcome.status === 'skipped') reporter.warn(`skipped ${file}: ${outcome.skipReason}`);
     reporter.progress(`${stats.sources}/${plan.files.length + plan.skipped.length} files, ${stats.records} records, ${stats.matches} matches`);
   }
