@@ -12,9 +12,11 @@ import { RuleCompileError, RuleProblemError, UnsupportedFeatureError } from './e
 import { buildMatcher, RuleNumber } from './modifiers.ts';
 import type { Placeholders } from './modifiers.ts';
 import { parseCondition } from './conditionParser.ts';
+import { applyFilters, FILTER_RESERVED_KEYS, isFilterDocument, readFilterSection } from './filters.ts';
+import type { CompiledFilter } from './filters.ts';
 
 /** Bumped whenever the compiler's output for the same rule changes. */
-export const COMPILER_VERSION = '1.0.0';
+export const COMPILER_VERSION = '1.1.0';
 
 /** Plain keyword values match anywhere in a string value of the record, as rsigma does. */
 const KEYWORD_MODIFIERS = ['contains'];
@@ -28,9 +30,11 @@ export interface RuleCheckResult {
   readonly id: string;
   readonly title: string;
   readonly status: RuleStatus;
-  /** Empty for `ok`; otherwise what is wrong or unsupported, and where. */
+  /** Empty for an `ok` rule; for an `ok` filter, the rules it was applied to; otherwise what is wrong, and where. */
   readonly reason: string;
   readonly rule?: CompiledRule;
+  /** Set for a Sigma filter document; compileRuleFolders applies it to the rules it names. */
+  readonly filter?: CompiledFilter;
 }
 
 export interface CompileOptions {
@@ -53,13 +57,27 @@ export function ruleFileName(file: string, documentIndex: number): string {
   return documentIndex > 0 ? `${file}#${documentIndex}` : file;
 }
 
-/** Compiles one parsed rule document (as YAML.parse returns it). */
+/**
+ * Compiles one parsed rule document (as YAML.parse returns it). A filter document alone is `unsupported` here:
+ * it only means something with the rules it names (compileRuleSource compiles it, compileRuleFolders applies it).
+ */
 export function compileRuleDocument(doc: unknown, file: string, options: CompileOptions = {}, documentIndex = 0, locate?: Locate): RuleCheckResult {
+  return checkDocument(doc, file, documentIndex, locate, (ruleFile) => ({ rule: compileRule(doc, ruleFile, options) }));
+}
+
+/** Compiles one Sigma filter document (see filters.ts); compileRuleFolders applies it. */
+export function compileFilterDocument(doc: unknown, file: string, options: CompileOptions = {}, documentIndex = 0, locate?: Locate): RuleCheckResult {
+  return checkDocument(doc, file, documentIndex, locate, (ruleFile) => ({ filter: compileFilter(doc, ruleFile, options) }));
+}
+
+function checkDocument(
+  doc: unknown, file: string, documentIndex: number, locate: Locate | undefined,
+  compile: (ruleFile: string) => { rule?: CompiledRule; filter?: CompiledFilter },
+): RuleCheckResult {
   const ruleFile = ruleFileName(file, documentIndex);
   const head = isMap(doc) ? { id: text(doc.id), title: text(doc.title) } : { id: '', title: '' };
   try {
-    const rule = compileRule(doc, ruleFile, options);
-    return { file: ruleFile, documentIndex, ...head, status: 'ok', reason: '', rule };
+    return { file: ruleFile, documentIndex, ...head, status: 'ok', reason: '', ...compile(ruleFile) };
   } catch (err) {
     if (!(err instanceof RuleProblemError)) throw err;
     const where = err.path.length ? ` at ${formatPath(err.path)}${lineNote(locate?.(err.path))}` : '';
@@ -74,41 +92,51 @@ function compileRule(doc: unknown, ruleFile: string, options: CompileOptions): C
     const type = isMap(doc.correlation) ? text(doc.correlation.type) : '';
     throw new UnsupportedFeatureError(`correlation rule${type ? ` (${type})` : ''}: correlations are not evaluated yet`, ['correlation']);
   }
-  if ('filter' in doc && !('detection' in doc)) {
-    throw new UnsupportedFeatureError('Sigma filter document: filters are not applied yet', ['filter']);
+  if (isFilterDocument(doc)) {
+    throw new UnsupportedFeatureError('Sigma filter document: filters are applied to the rules of their folders, not compiled alone', ['filter']);
   }
   const meta = compileMeta(doc);
   if (!isMap(doc.detection)) throw new RuleCompileError('detection must be a map', ['detection']);
-  const detectionSection = doc.detection;
-  const names = Object.keys(detectionSection).filter((k) => k !== 'condition' && k !== 'timeframe');
+  return { meta, ruleFile, ...compileSearches(doc.detection, 'detection', ['timeframe'], options) };
+}
+
+function compileFilter(doc: unknown, ruleFile: string, options: CompileOptions): CompiledFilter {
+  if (!isMap(doc)) throw new RuleCompileError('a filter document must be a YAML map');
+  const title = text(doc.title).trim();
+  if (!title) throw new RuleCompileError('title is missing', ['title']);
+  const logsource = compileLogsource(doc);
+  const { rules, section } = readFilterSection(doc.filter);
+  const searches = compileSearches(section, 'filter', FILTER_RESERVED_KEYS, options);
+  return { id: text(doc.id), title, description: text(doc.description).trim(), logsource, rules, ruleFile, ...searches };
+}
+
+/** The search identifiers and condition of a `detection` (or a filter's `filter`) section. */
+function compileSearches(
+  section: Record<string, unknown>, key: string, reserved: readonly string[], options: CompileOptions,
+): { detections: Record<string, Detection>; condition: Condition } {
+  const names = Object.keys(section).filter((k) => k !== 'condition' && !reserved.includes(k));
   const detections: Record<string, Detection> = {};
   for (const name of names) {
-    detections[name] = compileDetection(detectionSection[name], ['detection', name], options);
+    detections[name] = compileDetection(section[name], [key, name], options);
   }
-  const rawCondition = detectionSection.condition;
+  const rawCondition = section.condition;
   const conditions = Array.isArray(rawCondition) ? rawCondition : [rawCondition];
   if (rawCondition === undefined || rawCondition === null || conditions.length === 0) {
-    throw new RuleCompileError('detection has no condition', ['detection']);
+    throw new RuleCompileError(`${key} has no condition`, [key]);
   }
   const parsed = conditions.map((c, i) => {
-    const path = Array.isArray(rawCondition) ? ['detection', 'condition', i] : ['detection', 'condition'];
+    const path = Array.isArray(rawCondition) ? [key, 'condition', i] : [key, 'condition'];
     if (typeof c !== 'string') throw new RuleCompileError('a condition must be a string', path);
     return parseCondition(c, names, path);
   });
   const condition: Condition = parsed.length === 1 ? parsed[0]! : { op: 'or', args: parsed };
-  return { meta, ruleFile, detections, condition };
+  return { detections, condition };
 }
 
 function compileMeta(doc: Record<string, unknown>): RuleMeta {
   const title = text(doc.title).trim();
   if (!title) throw new RuleCompileError('title is missing', ['title']);
-  const logsource = doc.logsource;
-  if (!isMap(logsource)) throw new RuleCompileError('logsource is missing', ['logsource']);
-  const product = text(logsource.product).toLowerCase();
-  if (product !== 'aws') {
-    const desc = Object.entries(logsource).map(([k, v]) => `${k}: ${text(v)}`).join(', ');
-    throw new UnsupportedFeatureError(`logsource ${desc || '(empty)'}: only product aws (CloudTrail) runs here`, ['logsource']);
-  }
+  const logsource = compileLogsource(doc);
   const levelText = text(doc.level).toLowerCase() || 'medium';
   if (!(LEVELS as readonly string[]).includes(levelText)) {
     throw new RuleCompileError(`level '${text(doc.level)}' is not one of ${LEVELS.join(', ')}`, ['level']);
@@ -125,8 +153,19 @@ function compileMeta(doc: Record<string, unknown>): RuleMeta {
     falsepositives: textList(doc.falsepositives),
     date: text(doc.date),
     modified: text(doc.modified),
-    logsource: Object.fromEntries(Object.entries(logsource).map(([k, v]) => [k, text(v)])),
+    logsource,
   };
+}
+
+function compileLogsource(doc: Record<string, unknown>): Record<string, string> {
+  const logsource = doc.logsource;
+  if (!isMap(logsource)) throw new RuleCompileError('logsource is missing', ['logsource']);
+  const product = text(logsource.product).toLowerCase();
+  if (product !== 'aws') {
+    const desc = Object.entries(logsource).map(([k, v]) => `${k}: ${text(v)}`).join(', ');
+    throw new UnsupportedFeatureError(`logsource ${desc || '(empty)'}: only product aws (CloudTrail) runs here`, ['logsource']);
+  }
+  return Object.fromEntries(Object.entries(logsource).map(([k, v]) => [k, text(v)]));
 }
 
 function compileDetection(value: unknown, path: Path, options: CompileOptions): Detection {
@@ -173,7 +212,7 @@ function lineNote(line: number | undefined): string {
   return line === undefined ? '' : ` (line ${line})`;
 }
 
-/** Compiles every document of a YAML text (multi-document files included). */
+/** Compiles every document of a YAML text (multi-document files included); filter documents are compiled, not applied. */
 export function compileRuleSource(source: string, file: string, options: CompileOptions = {}): RuleCheckResult[] {
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(source, { lineCounter, uniqueKeys: true });
@@ -194,7 +233,8 @@ export function compileRuleSource(source: string, file: string, options: Compile
       }
       return undefined;
     };
-    return compileRuleDocument(toRuleValue(doc), file, options, index, locate);
+    const value = toRuleValue(doc);
+    return (isFilterDocument(value) ? compileFilterDocument : compileRuleDocument)(value, file, options, index, locate);
   });
 }
 
@@ -223,7 +263,10 @@ export function listRuleFiles(folder: string): string[] {
   return out;
 }
 
-/** Compiles every rule file under the given folders; unreadable files are `invalid` results, not exceptions. */
+/**
+ * Compiles every rule file under the given folders, then applies their filter documents to the rules they name.
+ * Unreadable files are `invalid` results, not exceptions.
+ */
 export function compileRuleFolders(folders: readonly string[], options: CompileOptions = {}): { rules: CompiledRule[]; results: RuleCheckResult[] } {
   const results: RuleCheckResult[] = [];
   for (const folder of folders) {
@@ -238,5 +281,6 @@ export function compileRuleFolders(folders: readonly string[], options: CompileO
       results.push(...compileRuleSource(source, file, options));
     }
   }
-  return { rules: results.flatMap((r) => (r.rule ? [r.rule] : [])), results };
+  const tuned = applyFilters(results);
+  return { rules: tuned.flatMap((r) => (r.rule ? [r.rule] : [])), results: tuned };
 }
