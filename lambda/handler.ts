@@ -17,7 +17,7 @@ import { classifyKey } from './cloudtrail/objectKey.ts';
 import type { ObjectRef } from './cloudtrail/types.ts';
 import { openS3Object, s3Source } from './cloudtrail/s3Object.ts';
 import { ObjectReadError } from './cloudtrail/errors.ts';
-import { parseBundle, RuleEngine } from './sigma/index.ts';
+import { parseBundle, RuleEngine } from './sigma/runtime.ts';
 import { detectInSource, readableMatches } from './pipeline.ts';
 import type { Match } from './pipeline.ts';
 import { publishMatches } from './alerts/dispatch.ts';

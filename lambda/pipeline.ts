@@ -9,7 +9,6 @@ import type { ScannedRecord } from './cloudtrail/recordScanner.ts';
 import { ObjectReadError, RecordStreamError, SkippedContentError } from './cloudtrail/errors.ts';
 import type { LoadedRule } from './sigma/loader.ts';
 import type { RuleEngine } from './sigma/engine.ts';
-import { evaluate } from './sigma/evaluator.ts';
 
 export interface Match {
   readonly rule: LoadedRule;
@@ -43,15 +42,16 @@ class MatchedRecord {
   }
 }
 
-function makeMatch(rule: LoadedRule, holder: MatchedRecord, recordIndex: number, source: string): Match {
-  return {
-    rule,
-    recordIndex,
-    source,
-    get record() {
-      return holder.value;
-    },
-  };
+class LazyMatch implements Match {
+  constructor(
+    readonly rule: LoadedRule,
+    private readonly holder: MatchedRecord,
+    readonly recordIndex: number,
+    readonly source: string,
+  ) {}
+  get record(): Record<string, unknown> {
+    return this.holder.value;
+  }
 }
 
 export interface SourceOutcome {
@@ -116,16 +116,13 @@ export async function detectInSource(
   let firstError: ObjectReadError | undefined;
 
   const onRecord = (rec: ScannedRecord) => {
-    let matched: LoadedRule[] | undefined;
     try {
-      for (const rule of engine.candidates(rec.eventName(), rec.eventSource())) {
-        if (evaluate(rule, rec)) (matched ??= []).push(rule);
-      }
+      const matched = engine.matching(rec, engine.candidates(rec.eventName(), rec.eventSource()));
       if (!matched) return;
       const holder = new MatchedRecord(rec.bytes(), source, rec.index);
       for (const rule of matched) {
         matches++;
-        onMatch(makeMatch(rule, holder, rec.index, source));
+        onMatch(new LazyMatch(rule, holder, rec.index, source));
       }
     } catch (err) {
       if (!(err instanceof SyntaxError)) throw err;

@@ -8,12 +8,14 @@ import { Readable, pipeline } from 'node:stream';
 import { once } from 'node:events';
 
 /** Inflate chunk size: larger chunks mean fewer scanner calls per MB. */
-const CHUNK_SIZE = 64 * 1024;
+const CHUNK_SIZE = 1024 * 1024;
 /**
  * Inflated bytes zlib may run ahead of the scanner. zlib inflates on the libuv thread pool, so with room to run
  * ahead it works in parallel with record scanning on the main thread instead of taking turns with it.
  */
-const READ_AHEAD = 4 * 1024 * 1024;
+const READ_AHEAD = 2 * 1024 * 1024;
+/** Compressed bytes queued for zlib, so it keeps inflating while the main thread is busy scanning. */
+const COMPRESSED_READ_AHEAD = 1024 * 1024;
 
 /** Reads at least `n` bytes (fewer at the end of the stream) and puts them back, without consuming them. */
 async function peek(source: Readable, n: number): Promise<Buffer> {
@@ -44,7 +46,7 @@ export async function* decodedChunks(input: Readable | AsyncIterable<Uint8Array>
   const head = await peek(source, 2);
   source.on('data', (chunk: Buffer) => (counter.bytes += chunk.length));
   if (head[0] === 0x1f && head[1] === 0x8b) {
-    const gunzip = createGunzip({ chunkSize: CHUNK_SIZE, readableHighWaterMark: READ_AHEAD } as ZlibOptions);
+    const gunzip = createGunzip({ chunkSize: CHUNK_SIZE, readableHighWaterMark: READ_AHEAD, writableHighWaterMark: COMPRESSED_READ_AHEAD } as ZlibOptions);
     // Errors of either side surface through the iteration below.
     pipeline(source, gunzip, () => undefined);
     for await (const chunk of gunzip) yield chunk as Buffer;

@@ -19,6 +19,7 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const DOT = 0x2e;
 
 /** Records larger than this are reported as errors instead of growing memory without bound. */
 export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;
@@ -27,8 +28,10 @@ const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
 const NEED_MORE = -1;
 
-/** Initial working buffer: a few inflate chunks plus a large record; grows only for larger records. */
-const WORK_BUFFER_BYTES = 1024 * 1024;
+/** Initial working buffer for records cut by a chunk boundary; grows only for larger records. */
+const WORK_BUFFER_BYTES = 256 * 1024;
+/** Bytes of the next chunk copied at a time to complete a cut record (doubling while the record goes on). */
+const STITCH_WINDOW = 16 * 1024;
 
 /** Per key slot: key start/end, value start/end (relative to the record start), flags. */
 const SLOT = 5;
@@ -66,6 +69,8 @@ export class ScannedRecord implements RecordView {
   private slots: Int32Array = new Int32Array(SLOT * 64);
   private keyCount = 0;
   private anyKeyEscaped = false;
+  /** Whether some top-level key contains a dot (else a dotted path never names a literal top-level key). */
+  private anyDottedKey = false;
   private parsed: unknown = undefined;
   /** Parsed top-level values by key slot; undefined until read (JSON has no undefined). */
   private values: unknown[] = [];
@@ -73,7 +78,8 @@ export class ScannedRecord implements RecordView {
   private sourceSlot = -1;
 
   /** @internal called by the scanner */
-  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number): void {
+  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number, anyDottedKey: boolean): void {
+    this.anyDottedKey = anyDottedKey;
     this.buf = buf;
     this.start = start;
     this.end = end;
@@ -146,6 +152,7 @@ export class ScannedRecord implements RecordView {
       const root = this.root();
       return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
     }
+    if (!this.anyDottedKey && key.includes('.')) return undefined;
     return this.slotValue(this.findKey(key));
   }
 
@@ -211,10 +218,15 @@ export class RecordScanner {
   private objKeyEscaped = false;
   private objNameSlot = -1;
   private objSourceSlot = -1;
+  private objDottedKey = false;
   private objExpectKey = true;
   private objTop = false;
   private skipping = false;
   private bomChecked = false;
+  /** While scanning a stitched window: stop once past this position and between values (-1: no stitch). */
+  private stitchEnd = -1;
+  /** Where run() stopped for that reason, or -1. */
+  private stoppedAt = -1;
   private sawValue = false;
 
   constructor(
@@ -232,20 +244,53 @@ export class RecordScanner {
     return this.sawValue;
   }
 
+  /**
+   * Scans a chunk where it lies, without copying it. Only a record cut by a chunk boundary is copied: its start
+   * and a window of the next chunk go into the working buffer until the record is complete, then scanning goes
+   * back to the chunk itself.
+   */
   push(chunk: Buffer): void {
-    // Bytes before `keep` are done with; the rest (at most the record in progress) moves to the front of the
-    // working buffer and the chunk is copied after it: one copy per byte, no new buffer per chunk.
-    const keep = this.objStart >= 0 ? Math.min(this.objStart, this.pos) : this.pos;
-    const rest = this.buf.length - keep;
-    const need = rest + chunk.length;
+    let offset = 0;
+    while (offset < chunk.length) {
+      const keep = this.objStart >= 0 ? Math.min(this.objStart, this.pos) : this.pos;
+      const rest = this.buf.length - keep;
+      if (rest === 0 && this.objStart < 0) {
+        this.base += this.buf.length;
+        this.buf = chunk.subarray(offset);
+        this.pos = 0;
+        this.stitchEnd = -1;
+        this.checkBom();
+        this.run();
+        return;
+      }
+      const take = Math.min(chunk.length - offset, Math.max(STITCH_WINDOW, rest));
+      this.stitch(keep, rest, chunk.subarray(offset, offset + take));
+      this.stitchEnd = rest;
+      this.stoppedAt = -1;
+      this.run();
+      if (this.stoppedAt >= 0) {
+        // Past the cut record and between values: the rest of the chunk is scanned in place.
+        offset += this.stoppedAt - rest;
+        this.base += this.stoppedAt;
+        this.buf = this.work.subarray(0, 0);
+        this.pos = 0;
+      } else {
+        offset += take;
+      }
+    }
+  }
+
+  /** Working buffer ← pending bytes of `buf` from `keep` + `window`; offsets rebased to the new buffer. */
+  private stitch(keep: number, rest: number, window: Buffer): void {
+    const need = rest + window.length;
     if (need > this.work.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, this.work.length * 2));
       this.buf.copy(grown, 0, keep);
       this.work = grown;
-    } else if (rest > 0 && keep > 0) {
-      this.work.copyWithin(0, this.buf.byteOffset - this.work.byteOffset + keep, this.buf.byteOffset - this.work.byteOffset + this.buf.length);
+    } else if (rest > 0) {
+      this.buf.copy(this.work, 0, keep);
     }
-    chunk.copy(this.work, rest);
+    window.copy(this.work, rest);
     this.buf = this.work.subarray(0, need);
     this.base += keep;
     this.pos -= keep;
@@ -253,11 +298,14 @@ export class RecordScanner {
       this.objStart -= keep;
       this.objPos -= keep;
     }
-    if (!this.bomChecked && this.buf.length >= 3) {
+    this.checkBom();
+  }
+
+  private checkBom(): void {
+    if (!this.bomChecked && this.base === 0 && this.buf.length >= 3) {
       this.bomChecked = true;
       if (this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3;
     }
-    this.run();
   }
 
   /** Call at end of input: throws if the input stopped inside a value. */
@@ -280,6 +328,11 @@ export class RecordScanner {
   private run(): void {
     const buf = this.buf;
     for (;;) {
+      if (this.stitchEnd >= 0 && this.objStart < 0 && this.pos >= this.stitchEnd) {
+        this.stoppedAt = this.pos;
+        this.stitchEnd = -1;
+        return;
+      }
       if (this.objStart >= 0) {
         const end = this.scanObject();
         if (end === NEED_MORE) return;
@@ -422,6 +475,7 @@ export class RecordScanner {
     this.objKeyEscaped = false;
     this.objNameSlot = -1;
     this.objSourceSlot = -1;
+    this.objDottedKey = false;
     this.objExpectKey = true;
   }
 
@@ -488,6 +542,14 @@ export class RecordScanner {
               slots[o + 4] = escaped ? FLAG_KEY_ESCAPED : 0;
               if (escaped) this.objKeyEscaped = true;
               const keyLength = j - p - 1;
+              if (!this.objDottedKey) {
+                for (let k = p + 1; k < j; k++) {
+                  if (buf[k] === DOT) {
+                    this.objDottedKey = true;
+                    break;
+                  }
+                }
+              }
               if (keyLength === 9 && bytesAt(buf, p + 1, EVENT_NAME)) this.objNameSlot = this.objKeys;
               else if (keyLength === 11 && bytesAt(buf, p + 1, EVENT_SOURCE)) this.objSourceSlot = this.objKeys;
               this.objExpectKey = false;
@@ -585,7 +647,7 @@ export class RecordScanner {
       return;
     }
     const rec = this.record;
-    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex, this.objNameSlot, this.objSourceSlot);
+    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex, this.objNameSlot, this.objSourceSlot, this.objDottedKey);
     if (this.objTop) {
       this.mode = 'top';
       if (rec.has('Records')) {

@@ -1,7 +1,7 @@
 /** The rule bundle: written at build time, read at cold start, refused when its schema version differs. */
 import type { CompiledRule, RuleBundle } from './ir.ts';
 import { SCHEMA_VERSION } from './ir.ts';
-import { COMPILER_VERSION } from './compiler.ts';
+import { COMPILER_VERSION } from './version.ts';
 import { RuleBundleError } from './errors.ts';
 
 export function makeBundle(rules: readonly CompiledRule[]): RuleBundle {

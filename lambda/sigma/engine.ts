@@ -1,10 +1,10 @@
 /** Loaded rules plus their candidate index: what the pipeline evaluates each record against. */
 import type { CompiledRule } from './ir.ts';
 import { loadRule } from './loader.ts';
-import type { LoadedRule, LoadOptions } from './loader.ts';
-import { couldMatchText, evaluate } from './evaluator.ts';
+import type { DetectionPool, LoadedRule, LoadOptions } from './loader.ts';
+import { couldMatchText, evaluateView } from './evaluator.ts';
 import { RuleIndex } from './ruleIndex.ts';
-import { PlainRecordView } from './recordView.ts';
+import { isRecordView, PlainRecordView } from './recordView.ts';
 import type { RecordView } from './recordView.ts';
 
 export interface EngineOptions extends LoadOptions {
@@ -18,7 +18,8 @@ export class RuleEngine {
   private readonly useIndex: boolean;
 
   constructor(rules: readonly CompiledRule[], options: EngineOptions = {}) {
-    this.rules = rules.map((r) => loadRule(r, options));
+    const pool: DetectionPool = new Map();
+    this.rules = rules.map((r) => loadRule(r, options, pool));
     this.index = new RuleIndex(this.rules, couldMatchText);
     this.useIndex = options.useIndex !== false;
   }
@@ -28,12 +29,25 @@ export class RuleEngine {
     return this.useIndex ? this.index.candidates(eventName, eventSource) : this.rules;
   }
 
+  /** The rules among `candidates` that match the record, in rule order; shared detections are evaluated once. */
+  matching(view: RecordView, candidates: readonly LoadedRule[]): LoadedRule[] | undefined {
+    let matched: LoadedRule[] | undefined;
+    const epoch = this.nextEpoch();
+    for (const rule of candidates) if (evaluateView(rule, view, epoch)) (matched ??= []).push(rule);
+    return matched;
+  }
+
+  private epoch = 0;
+
+  /** A new record: a new epoch for the detections' memo (wraps long before 2^53). */
+  private nextEpoch(): number {
+    this.epoch = this.epoch >= Number.MAX_SAFE_INTEGER ? 1 : this.epoch + 1;
+    return this.epoch;
+  }
+
   /** Every rule matching the record (a parsed object or a RecordView), in rule order. */
   match(record: object | RecordView): LoadedRule[] {
-    const view = record instanceof PlainRecordView || !('root' in record && typeof record.root === 'function')
-      ? new PlainRecordView(record)
-      : (record as RecordView);
-    const candidates = this.candidates(view.get('eventName'), view.get('eventSource'));
-    return candidates.filter((rule) => evaluate(rule, view));
+    const view = isRecordView(record) ? record : new PlainRecordView(record);
+    return this.matching(view, this.candidates(view.get('eventName'), view.get('eventSource'))) ?? [];
   }
 }

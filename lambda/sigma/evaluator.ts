@@ -13,22 +13,36 @@ import type { RecordView } from './recordView.ts';
 
 /** Does the rule match the record? `record` is a parsed CloudTrail record or a RecordView over one. */
 export function evaluate(rule: LoadedRule, record: unknown): boolean {
-  const view = isRecordView(record) ? record : new PlainRecordView(record);
-  return evalCondition(rule.condition, rule, view);
+  return evaluateView(rule, isRecordView(record) ? record : new PlainRecordView(record), 0);
 }
 
-function evalCondition(c: Condition, rule: LoadedRule, rec: RecordView): boolean {
+/**
+ * Evaluates a rule on a view. With `epoch` > 0, detection verdicts are remembered on the (shared) detection
+ * objects for that epoch, so rules sharing a detection evaluate it once per record; each record needs a new epoch.
+ */
+export function evaluateView(rule: LoadedRule, view: RecordView, epoch: number): boolean {
+  return evalCondition(rule.condition, rule, view, epoch);
+}
+
+function evalCondition(c: Condition, rule: LoadedRule, rec: RecordView, epoch: number): boolean {
   switch (c.op) {
-    case 'ref':
-      return evalDetection(rule.detections.get(c.name)!, rec);
+    case 'ref': {
+      const d = rule.detections.get(c.name)!;
+      if (epoch === 0) return evalDetection(d, rec);
+      if (d.memo.epoch !== epoch) {
+        d.memo.verdict = evalDetection(d, rec);
+        d.memo.epoch = epoch;
+      }
+      return d.memo.verdict;
+    }
     case 'and':
-      for (const a of c.args) if (!evalCondition(a, rule, rec)) return false;
+      for (const a of c.args) if (!evalCondition(a, rule, rec, epoch)) return false;
       return true;
     case 'or':
-      for (const a of c.args) if (evalCondition(a, rule, rec)) return true;
+      for (const a of c.args) if (evalCondition(a, rule, rec, epoch)) return true;
       return false;
     case 'not':
-      return !evalCondition(c.arg, rule, rec);
+      return !evalCondition(c.arg, rule, rec, epoch);
     case 'const':
       return c.value;
   }
@@ -152,8 +166,11 @@ function matchValue(m: LoadedMatcher, raw: unknown, text: string, lower: string,
       return m.values.has(m.cased ? text : lower);
     case 'glob':
       return globMatch(m.glob, m.cased ? text : lower);
-    case 're':
-      return m.regex.test(text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text);
+    case 're': {
+      const input = text.length > MAX_REGEX_INPUT ? text.slice(0, MAX_REGEX_INPUT) : text;
+      if (m.required !== undefined && !(m.ignoreCase ? lower : input).includes(m.required)) return false;
+      return m.regex.test(input);
+    }
     case 'cidr': {
       const ip = typeof raw === 'string' ? parseIp(raw) : undefined;
       return ip !== undefined && inNetwork(ip, m.network, m.prefix);

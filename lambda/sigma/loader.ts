@@ -2,8 +2,9 @@
  * CompiledRule (JSON) → LoadedRule: regular expressions built, networks parsed, paths split, and (when the
  * optimising passes are on) value lists of plain equalities turned into sets. Runs once at cold start.
  */
-import type { CompiledRule, Condition, GlobPart, Level, Matcher, NumberOp, RuleMeta, StringOp } from './ir.ts';
+import type { CompiledRule, Condition, Detection, GlobPart, Level, Matcher, NumberOp, RuleMeta, StringOp } from './ir.ts';
 import { parseIp } from './cidr.ts';
+import { requiredLiteral } from './regex.ts';
 
 export interface FieldPath {
   readonly full: string;
@@ -24,7 +25,8 @@ export type LoadedMatcher =
   | { kind: 'string'; op: StringOp; value: string; cased: boolean }
   | { kind: 'set'; values: ReadonlySet<string>; cased: boolean }
   | { kind: 'glob'; glob: LoadedGlob; cased: boolean }
-  | { kind: 're'; regex: RegExp }
+  /** `required`: a literal every match contains, checked with `includes` first (lower-cased with the i flag). */
+  | { kind: 're'; regex: RegExp; required?: string; ignoreCase: boolean }
   | { kind: 'cidr'; network: Uint8Array; prefix: number }
   | { kind: 'number'; op: NumberOp; value: number }
   | { kind: 'fieldref'; op: StringOp; path: FieldPath; cased: boolean }
@@ -42,9 +44,16 @@ export interface LoadedFieldTest {
   readonly needsLower: boolean;
 }
 
-export type LoadedDetection =
+/** The verdict of a detection for the record being evaluated (`epoch` names that record; 0: none yet). */
+export interface DetectionMemo {
+  epoch: number;
+  verdict: boolean;
+}
+
+export type LoadedDetection = (
   | { kind: 'fields'; anyOf: LoadedFieldTest[][] }
-  | { kind: 'keywords'; matcher: LoadedMatcher; needsLower: boolean };
+  | { kind: 'keywords'; matcher: LoadedMatcher; needsLower: boolean }
+) & { readonly memo: DetectionMemo };
 
 export interface LoadedRule {
   readonly rule: CompiledRule;
@@ -57,7 +66,12 @@ export interface LoadedRule {
 export interface LoadOptions {
   /** Merge lists of plain case-insensitive equalities into one set lookup. @default true */
   readonly mergeEqualsIntoSet?: boolean;
+  /** Test the cheapest fields of a selection first (top-level before nested paths). @default true */
+  readonly orderTestsByCost?: boolean;
 }
+
+/** Identical detections of different rules loaded once, so a record evaluates them once (see evaluate's memo). */
+export type DetectionPool = Map<string, LoadedDetection>;
 
 const pathCache = new Map<string, FieldPath>();
 
@@ -91,8 +105,13 @@ export function loadMatcher(m: Matcher, options: LoadOptions = {}): LoadedMatche
       return m;
     case 'glob':
       return { kind: 'glob', glob: loadGlob(m.parts), cased: m.cased };
-    case 're':
-      return { kind: 're', regex: new RegExp(m.pattern, m.flags) };
+    case 're': {
+      const ignoreCase = m.flags.includes('i');
+      const literal = requiredLiteral(m.pattern);
+      // With the i flag only ASCII literals are pre-checked: toLowerCase and the regex's case folding agree there.
+      const required = literal && (!ignoreCase || /^[\x20-\x7e]*$/.test(literal)) ? (ignoreCase ? literal.toLowerCase() : literal) : undefined;
+      return { kind: 're', regex: new RegExp(m.pattern, m.flags), ignoreCase, ...(required ? { required } : {}) };
+    }
     case 'cidr':
       return { kind: 'cidr', network: parseIp(m.network)!, prefix: m.prefix };
     case 'fieldref':
@@ -130,7 +149,7 @@ export function textNeeds(m: LoadedMatcher): { text: boolean; lower: boolean } {
     case 'fieldref':
       return { text: true, lower: !m.cased };
     case 're':
-      return { text: true, lower: false };
+      return { text: true, lower: m.ignoreCase && m.required !== undefined };
     case 'cidr':
       return { text: true, lower: false };
     case 'number':
@@ -147,23 +166,42 @@ export function textNeeds(m: LoadedMatcher): { text: boolean; lower: boolean } {
   }
 }
 
-/** Prepares one compiled rule for evaluation. */
-export function loadRule(rule: CompiledRule, options: LoadOptions = {}): LoadedRule {
+/** Pass: within one selection map, top-level fields (cheap to read) before nested paths; the order is stable. */
+function orderTestsByCost(tests: LoadedFieldTest[]): LoadedFieldTest[] {
+  return [...tests].sort((a, b) => a.path.segments.length - b.path.segments.length);
+}
+
+function loadDetection(d: Detection, options: LoadOptions): LoadedDetection {
+  const memo = { epoch: 0, verdict: false };
+  if (d.kind === 'keywords') {
+    const matcher = loadMatcher(d.matcher, options);
+    return { kind: 'keywords', matcher, needsLower: textNeeds(matcher).lower, memo };
+  }
+  return {
+    kind: 'fields',
+    memo,
+    anyOf: d.anyOf.map((tests) => {
+      const loaded = tests.map((t): LoadedFieldTest => {
+        const matcher = loadMatcher(t.matcher, options);
+        const needs = textNeeds(matcher);
+        return { path: fieldPath(t.field), matcher, needsText: needs.text, needsLower: needs.lower };
+      });
+      return options.orderTestsByCost === false ? loaded : orderTestsByCost(loaded);
+    }),
+  };
+}
+
+/** Prepares one compiled rule for evaluation; with a pool, identical detections are shared between rules. */
+export function loadRule(rule: CompiledRule, options: LoadOptions = {}, pool?: DetectionPool): LoadedRule {
   const detections = new Map<string, LoadedDetection>();
   for (const [name, d] of Object.entries(rule.detections)) {
-    if (d.kind === 'keywords') {
-      const matcher = loadMatcher(d.matcher, options);
-      detections.set(name, { kind: 'keywords', matcher, needsLower: textNeeds(matcher).lower });
-    } else {
-      detections.set(name, {
-        kind: 'fields',
-        anyOf: d.anyOf.map((tests) => tests.map((t) => {
-          const matcher = loadMatcher(t.matcher, options);
-          const needs = textNeeds(matcher);
-          return { path: fieldPath(t.field), matcher, needsText: needs.text, needsLower: needs.lower };
-        })),
-      });
+    const key = pool ? JSON.stringify(d) : '';
+    let loaded = pool?.get(key);
+    if (!loaded) {
+      loaded = loadDetection(d, options);
+      pool?.set(key, loaded);
     }
+    detections.set(name, loaded);
   }
   return { rule, meta: rule.meta, level: rule.meta.level, detections, condition: rule.condition };
 }
