@@ -15,8 +15,7 @@ import { parseCondition } from './conditionParser.ts';
 import { applyFilters, FILTER_RESERVED_KEYS, isFilterDocument, readFilterSection } from './filters.ts';
 import type { CompiledFilter } from './filters.ts';
 
-/** Bumped whenever the compiler's output for the same rule changes. */
-export const COMPILER_VERSION = '1.1.0';
+export { COMPILER_VERSION } from './version.ts';
 
 /** Plain keyword values match anywhere in a string value of the record, as rsigma does. */
 const KEYWORD_MODIFIERS = ['contains'];
