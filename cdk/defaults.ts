@@ -12,6 +12,11 @@ export const LOG_FILE_SUFFIX = '.json.gz';
 /** Named explicitly: CDK's NODEJS_LATEST may lag, and cdk-nag flags older runtimes (AwsSolutions-L1). */
 export const RUNTIME = lambda.Runtime.NODEJS_24_X;
 export const ESBUILD_TARGET = 'node24';
+/**
+ * ESM output keeps bundled CommonJS dependencies' `require('node:…')` calls; esbuild's shim needs a real
+ * `require` in scope for them, which createRequire provides.
+ */
+export const ESM_REQUIRE_BANNER = "import { createRequire as __ctsCreateRequire } from 'node:module'; const require = __ctsCreateRequire(import.meta.url);";
 export const ARCHITECTURE = lambda.Architecture.ARM_64;
 
 export const HANDLER_ENTRY = fileURLToPath(new URL('../lambda/handler.ts', import.meta.url));

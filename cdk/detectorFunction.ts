@@ -8,14 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { ARCHITECTURE, ESBUILD_TARGET, HANDLER_ENTRY, METRICS_NAMESPACE, RULES_BUNDLE_FILE, RUNTIME, SERVICE_NAME, type ResolvedProps } from './defaults.ts';
+import { ARCHITECTURE, ESBUILD_TARGET, ESM_REQUIRE_BANNER, HANDLER_ENTRY, METRICS_NAMESPACE, RULES_BUNDLE_FILE, RUNTIME, SERVICE_NAME, type ResolvedProps } from './defaults.ts';
 import { compileRulesFile } from './rulesBundle.ts';
-
-/**
- * ESM output keeps bundled CommonJS dependencies' `require('node:…')` calls; esbuild's shim needs a real
- * `require` in scope for them, which createRequire provides.
- */
-const ESM_REQUIRE_BANNER = "import { createRequire as __ctsCreateRequire } from 'node:module'; const require = __ctsCreateRequire(import.meta.url);";
 
 /** Shell command copying a file into the asset, for the shell the local bundler runs hooks in. */
 function copyCommand(from: string, to: string): string {

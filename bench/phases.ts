@@ -1,0 +1,45 @@
+/**
+ * One benchmark phase in a fresh process (so its peak RSS is its own), bundled by bench/run.ts and run with plain
+ * node. Prints one JSON line: { phase, ms, bytes, records, matches, maxRssMB }.
+ *   a  streaming gunzip only            b  gunzip + whole-document JSON.parse
+ *   c  full pipeline, bundled rules     d  full pipeline, every rule of the shared corpus
+ */
+import { createReadStream, readFileSync } from 'node:fs';
+import { decodedChunks } from '../lambda/cloudtrail/decompress.ts';
+import { detectInSource } from '../lambda/pipeline.ts';
+import { parseBundle, RuleEngine } from '../lambda/sigma/runtime.ts';
+
+const [phase, file, bundlePath] = process.argv.slice(2);
+const open = () => createReadStream(file!, { highWaterMark: 1024 * 1024 });
+
+async function run(): Promise<{ bytes: number; records: number; matches: number }> {
+  switch (phase) {
+    case 'a': {
+      let bytes = 0;
+      for await (const chunk of decodedChunks(open())) bytes += chunk.length;
+      return { bytes, records: 0, matches: 0 };
+    }
+    case 'b': {
+      const parts: Buffer[] = [];
+      for await (const chunk of decodedChunks(open())) parts.push(chunk);
+      const text = Buffer.concat(parts).toString('utf8');
+      const doc = JSON.parse(text) as { Records: unknown[] };
+      return { bytes: Buffer.byteLength(text), records: doc.Records.length, matches: 0 };
+    }
+    case 'c':
+    case 'd': {
+      const engine = new RuleEngine(parseBundle(readFileSync(bundlePath!, 'utf8'), bundlePath).rules);
+      let matches = 0;
+      const outcome = await detectInSource(file!, open(), engine, () => void matches++);
+      if (outcome.status !== 'ok') throw new Error(`${file}: ${outcome.error?.message}`);
+      return { bytes: outcome.bytesDecoded, records: outcome.records, matches };
+    }
+    default:
+      throw new Error(`unknown phase ${phase}`);
+  }
+}
+
+const started = performance.now();
+const result = await run();
+const ms = performance.now() - started;
+process.stdout.write(`${JSON.stringify({ phase, ms, ...result, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
