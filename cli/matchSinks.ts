@@ -7,6 +7,12 @@ import type { Reporter } from './output.ts';
 import { RENDERERS } from './render/formats.ts';
 import type { Format } from './render/formats.ts';
 
+/** A source's matches as lines of the chosen format, one string so they stay together in the output. */
+export function renderLines(matches: readonly Match[], format: Format): string {
+  const render = RENDERERS[format];
+  return matches.map((m) => render.line(matchDocument(m))).join('\n');
+}
+
 export interface Delivery {
   /** Alerts published (publish sink only). */
   readonly published: number;
@@ -31,10 +37,7 @@ export class RenderSink implements MatchSink {
   }
 
   async deliver(matches: readonly Match[]): Promise<Delivery> {
-    if (matches.length > 0) {
-      const render = RENDERERS[this.format];
-      await this.reporter.data(matches.map((m) => render.line(matchDocument(m))).join('\n'));
-    }
+    if (matches.length > 0) await this.reporter.data(renderLines(matches, this.format));
     return { published: 0 };
   }
 }

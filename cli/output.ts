@@ -12,14 +12,25 @@ export class Reporter {
   private lastProgress = 0;
   private progressShown = false;
 
-  constructor(outputFile?: string, private readonly err: NodeJS.WriteStream = process.stderr) {
-    this.out = outputFile ? createWriteStream(outputFile) : process.stdout;
+  /** `append`: add to an existing output file (a resumed replay) instead of replacing it. */
+  constructor(outputFile?: string, private readonly err: NodeJS.WriteStream = process.stderr, append = false) {
+    this.out = outputFile ? createWriteStream(outputFile, { flags: append ? 'a' : 'w' }) : process.stdout;
     this.ownsOut = Boolean(outputFile);
   }
 
   /** One line of data (a match). Waits when the consumer is slower than the scan. */
   async data(line: string): Promise<void> {
     if (!this.out.write(`${line}\n`)) await once(this.out, 'drain');
+  }
+
+  /** Columns of the terminal progress is drawn on; undefined when stderr is not a terminal. */
+  get terminalWidth(): number | undefined {
+    return this.err.isTTY ? this.err.columns || 80 : undefined;
+  }
+
+  /** Resolves once every line written so far has left this process's buffers (before a checkpoint claims it). */
+  drained(): Promise<void> {
+    return new Promise((resolve, reject) => this.out.write('', (err) => (err ? reject(err) : resolve())));
   }
 
   warn(message: string): void {
