@@ -12,6 +12,8 @@ import { PROJECT_ROOT } from './rulesSource.ts';
 import { scan } from './commands/scan.ts';
 import { CHECK_FORMATS, rulesCheck } from './commands/rules.ts';
 import type { CheckFormat } from './commands/rules.ts';
+import { replay } from './commands/replay.ts';
+import { REPLAY_FLAGS, readReplayOptions } from './replay/options.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -22,6 +24,14 @@ Usage:
       Run the detection pipeline on local files/folders (gzip or plain JSON, deliveries, arrays, NDJSON).
   cloudtrail-sigma rules check [--rules DIR]… [--format text|jsonl]
       Compile rules and report each as ok, unsupported or invalid, with the reason.
+  cloudtrail-sigma replay --bucket NAME --prefix PREFIX [--since DAY] [--until DAY] [--accounts A,B] [--regions R,S]
+                   [--concurrency N] [--rules DIR]… [--min-level LEVEL] [--format FORMAT] [--output FILE]
+                   [--publish --topic-arn ARN] [--resume] [--checkpoint FILE]
+      Run the pipeline over CloudTrail objects in S3 (AWS SDK configuration: profile, region, AWS_ENDPOINT_URL_S3…).
+      --since/--until take delivery days (YYYY-MM-DD, the date in the key), inclusive; --concurrency defaults to
+      the number of cores; an interrupted or partly failed replay continues with --resume.
+  cloudtrail-sigma replay --remote --state-machine ARN --bucket NAME --prefix PREFIX
+      Start the deployed Step Functions backfill on the prefix and follow it until it ends.
 
 Options:
   --rules DIR        Sigma rules folder (repeatable); default: the bundled rules
@@ -49,6 +59,7 @@ const OPTIONS = {
   strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
+  ...REPLAY_FLAGS,
 } satisfies ParseArgsConfig['options'];
 
 export async function main(argv: string[]): Promise<number> {
@@ -73,6 +84,11 @@ export async function main(argv: string[]): Promise<number> {
         output: values.output,
         strict: values.strict ?? false,
       });
+    case 'replay':
+      return replay(readReplayOptions(values, rest, {
+        minLevel: choice<Level>('min-level', values['min-level'], LEVELS, 'informational'),
+        format: choice<Format>('format', values.format, FORMATS, 'table'),
+      }));
     case 'rules': {
       const [sub] = rest;
       if (sub !== 'check') throw new UsageError(`unknown rules subcommand '${sub ?? ''}' (expected: check)`);
