@@ -1,27 +1,131 @@
 /**
- * Matches of one source → SNS alerts. The one place the Lambda and `replay --publish` hand matches to: formatting,
- * batching and publishing happen behind it.
+ * Matches of one source → SNS alerts. The one place the Lambda and `replay --publish` hand matches to:
+ *   1. in-process de-duplication: one alert per (rule id, eventID) within the call;
+ *   2. storms: more than `stormThreshold` matches of one rule in one object → one aggregated alert;
+ *   3. claims (optional, DynamoDB): keys alerted by an earlier invocation are dropped as duplicates;
+ *   4. formatting and publishing; the claims of alerts that could not be published are released, so a retry alerts.
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Match } from '../pipeline.ts';
 import { matchDocument } from './matchDocument.ts';
-import { toOutgoingAlert } from './format.ts';
+import type { MatchDocument } from './matchDocument.ts';
+import type { RuleNotes } from './facts.ts';
+import { matchAlert, stormAlert } from './format.ts';
 import { publishAlerts } from './publisher.ts';
-import type { PublishFailure } from './publisher.ts';
+import type { OutgoingAlert, PublishAlertsOptions, PublishFailure } from './publisher.ts';
+import { DEFAULT_STORM_THRESHOLD, splitStorms, summarizeStorm } from './storm.ts';
+// Type-only: the DynamoDB module is loaded by whoever builds the claims, never by the plain path.
+import type { AlertClaims } from './dedup.ts';
+import { claimKey } from './claimKey.ts';
 
 export interface DispatchContext {
   readonly sns: SNSClient;
   readonly topicArn: string;
+  /** @default undefined - no de-duplication across invocations (only within this call) */
+  readonly claims?: AlertClaims;
+  /** @default 20 - more matches than this of one rule in one object are sent as one aggregated alert */
+  readonly stormThreshold?: number;
+  /** @default publishAlerts' defaults - retry and backoff settings (tests pass a no-wait sleep) */
+  readonly publish?: PublishAlertsOptions;
 }
 
 export interface DispatchResult {
+  /** SNS messages published: single alerts and aggregated alerts. */
   readonly published: number;
+  /** Matches not alerted because their (rule id, eventID) was already alerted, in this call or an earlier one. */
+  readonly deduplicated: number;
+  /** Matches covered by the aggregated alerts that were published. */
+  readonly aggregated: number;
+  /** Alerts not published (their claims released, so a retry alerts them). */
   readonly failed: PublishFailure[];
+  /** Claims the table could not check: those alerts were sent anyway and may repeat. The first few messages. */
+  readonly claimErrors: string[];
 }
 
-/** Publishes one alert per match; every alert ends up published or in `failed`. */
+interface Item {
+  readonly doc: MatchDocument;
+  readonly notes: RuleNotes;
+  readonly key: string;
+}
+
+/** One alert to send and the claim keys it covers. */
+interface Unit {
+  readonly items: Item[];
+  readonly storm: boolean;
+}
+
+const MAX_REPORTED_ERRORS = 5;
+
+function uniqueItems(matches: readonly Match[]): { items: Item[]; repeats: number } {
+  const seen = new Set<string>();
+  const items: Item[] = [];
+  for (const m of matches) {
+    const doc = matchDocument(m);
+    const key = claimKey(doc.ruleId || doc.ruleFile, doc.eventID, doc.source, doc.recordIndex);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push({ doc, notes: m.rule.meta, key });
+  }
+  return { items, repeats: matches.length - items.length };
+}
+
+/** Drops the items whose key is taken; keeps those claimed, and those the table could not check. */
+async function claimUnits(units: Unit[], claims: AlertClaims): Promise<{ units: Unit[]; taken: number; errors: string[] }> {
+  const outcomes = await claims.claim(units.flatMap((u) => u.items.map((i) => i.key)));
+  let n = 0;
+  let taken = 0;
+  const errors: string[] = [];
+  const kept: Unit[] = [];
+  for (const unit of units) {
+    const items = unit.items.filter(() => {
+      const outcome = outcomes[n++]!;
+      if (outcome.status === 'taken') taken++;
+      if (outcome.status === 'error' && errors.length < MAX_REPORTED_ERRORS) errors.push(`${outcome.code}: ${outcome.message}`);
+      return outcome.status !== 'taken';
+    });
+    if (items.length > 0) kept.push({ ...unit, items });
+  }
+  return { units: kept, taken, errors };
+}
+
+function toAlert(unit: Unit, id: string): OutgoingAlert {
+  const first = unit.items[0]!;
+  return unit.storm ? stormAlert(summarizeStorm(unit.items.map((i) => i.doc)), first.notes, id) : matchAlert(first.doc, first.notes, id);
+}
+
+/**
+ * Publishes the alerts for the matches of one object; every match ends up alerted (alone or in an aggregate),
+ * deduplicated, or in an alert listed in `failed`. Never throws for SNS or DynamoDB errors.
+ *
+ * @example
+ * const { readable } = readableMatches(matches);
+ * const result = await publishMatches(readable, { sns, topicArn, claims, stormThreshold: 20 });
+ */
 export async function publishMatches(matches: readonly Match[], ctx: DispatchContext): Promise<DispatchResult> {
-  if (matches.length === 0) return { published: 0, failed: [] };
-  const alerts = matches.map((m, i) => toOutgoingAlert(matchDocument(m), `m${i}`));
-  return publishAlerts(ctx.sns, ctx.topicArn, alerts);
+  const { items, repeats } = uniqueItems(matches);
+  const threshold = ctx.stormThreshold ?? DEFAULT_STORM_THRESHOLD;
+  const { singles, storms } = splitStorms(items, (i) => `${i.doc.ruleId}\u0000${i.doc.ruleFile}\u0000${i.doc.source}`, threshold);
+  let units: Unit[] = [...singles.map((i) => ({ items: [i], storm: false })), ...storms.map((s) => ({ items: s, storm: true }))];
+
+  let taken = 0;
+  let claimErrors: string[] = [];
+  if (ctx.claims && units.length > 0) {
+    ({ units, taken, errors: claimErrors } = await claimUnits(units, ctx.claims));
+  }
+  const alerts = units.map((u, i) => toAlert(u, `${u.storm ? 'a' : 'm'}${i}`));
+  const outcome = await publishAlerts(ctx.sns, ctx.topicArn, alerts, ctx.publish);
+
+  const unitOf = new Map(alerts.map((a, i) => [a.id, units[i]!]));
+  const failedUnits = outcome.failed.map((f) => unitOf.get(f.alert.id)!);
+  let failed = outcome.failed;
+  if (ctx.claims && failedUnits.length > 0) {
+    const stuck = await ctx.claims.release(failedUnits.flatMap((u) => u.items.map((i) => i.key)));
+    if (stuck.length > 0) {
+      const note = ` (and ${stuck.length} claim(s) could not be released, ${stuck[0]!.code}: a retry will skip them until they expire)`;
+      failed = failed.map((f) => ({ ...f, message: f.message + note }));
+    }
+  }
+  const failedIds = new Set(outcome.failed.map((f) => f.alert.id));
+  const aggregated = units.filter((u, i) => u.storm && !failedIds.has(alerts[i]!.id)).reduce((n, u) => n + u.items.length, 0);
+  return { published: outcome.published, deduplicated: repeats + taken, aggregated, failed, claimErrors };
 }

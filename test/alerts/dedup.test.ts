@@ -1,0 +1,85 @@
+import { afterEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { dynamoDbClaims } from '../../lambda/alerts/dedup.ts';
+import { claimKey } from '../../lambda/alerts/claimKey.ts';
+
+const TABLE = 'dedup';
+const NOW = Date.parse('2026-11-30T10:00:00Z');
+
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+
+describe('Function: claimKey()', () => {
+  it('is rule id and eventID', () => {
+    assert.equal(claimKey('rule-1', 'event-1', 's3://b/k', 3), 'rule-1#event-1');
+  });
+
+  it('uses the object and position for a record without eventID', () => {
+    assert.equal(claimKey('rule-1', '', 's3://b/k', 3), 'rule-1#s3://b/k#3');
+  });
+
+  it('hashes a key too long for a DynamoDB partition key', () => {
+    const key = claimKey('rule-1', 'e'.repeat(3000), 's3://b/k', 0);
+    assert.match(key, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(claimKey('rule-1', 'e'.repeat(3000), 's3://b/k', 0), key, 'stable');
+  });
+});
+
+describe('Function: dynamoDbClaims()', () => {
+  const client = new DynamoDBClient({ region: 'us-east-1' });
+  const ddb = mockClient(client);
+  afterEach(() => ddb.reset());
+
+  it('claims with a conditional PutItem: new key, or an expired claim, with the TTL set', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    const claims = dynamoDbClaims(client, TABLE, { ttlSeconds: 3600, now: () => NOW });
+    assert.deepEqual(await claims.claim(['r#e1']), [{ status: 'claimed' }]);
+    const input = ddb.commandCalls(PutItemCommand)[0]!.args[0].input;
+    assert.equal(input.TableName, TABLE);
+    assert.deepEqual(input.Item!.pk, { S: 'r#e1' });
+    assert.deepEqual(input.Item!.ttl, { N: String(NOW / 1000 + 3600) });
+    assert.equal(input.ConditionExpression, 'attribute_not_exists(pk) OR #ttl < :now');
+    assert.deepEqual(input.ExpressionAttributeValues, { ':now': { N: String(NOW / 1000) } });
+  });
+
+  it('reports a key claimed before as taken, and other errors as errors, one outcome per key in order', async () => {
+    ddb.on(PutItemCommand, { Item: { pk: { S: 'old' } } }).rejects(conditionFailed());
+    ddb.on(PutItemCommand, { Item: { pk: { S: 'slow' } } }).rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+    ddb.on(PutItemCommand, { Item: { pk: { S: 'new' } } }).resolves({});
+    const outcomes = await dynamoDbClaims(client, TABLE).claim(['old', 'slow', 'new']);
+    assert.deepEqual(outcomes, [
+      { status: 'taken' },
+      { status: 'error', code: 'ProvisionedThroughputExceededException', message: 'slow down' },
+      { status: 'claimed' },
+    ]);
+  });
+
+  it('releases only claims holding its own token', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(DeleteItemCommand).resolves({});
+    const claims = dynamoDbClaims(client, TABLE);
+    await claims.claim(['k']);
+    assert.deepEqual(await claims.release(['k']), []);
+    const token = ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!.token;
+    const del = ddb.commandCalls(DeleteItemCommand)[0]!.args[0].input;
+    assert.deepEqual(del.Key, { pk: { S: 'k' } });
+    assert.equal(del.ConditionExpression, '#token = :token');
+    assert.deepEqual(del.ExpressionAttributeValues, { ':token': token });
+  });
+
+  it('treats a claim someone else holds as nothing to release, and lists deletes that failed', async () => {
+    ddb.on(DeleteItemCommand, { Key: { pk: { S: 'theirs' } } }).rejects(conditionFailed());
+    ddb.on(DeleteItemCommand, { Key: { pk: { S: 'broken' } } }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    const failures = await dynamoDbClaims(client, TABLE).release(['theirs', 'broken']);
+    assert.deepEqual(failures, [{ key: 'broken', code: 'InternalServerError', message: 'boom' }]);
+  });
+
+  it('gives each instance its own token', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    await dynamoDbClaims(client, TABLE).claim(['a']);
+    await dynamoDbClaims(client, TABLE).claim(['a']);
+    const [first, second] = ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input.Item!.token!.S);
+    assert.notEqual(first, second);
+  });
+});
