@@ -9,6 +9,8 @@ export interface HandlerConfig {
   readonly rulesBundlePath?: string;
   /** Objects of one event processed at the same time. @default 4 */
   readonly objectConcurrency: number;
+  /** More matches than this of one rule in one object are sent as one aggregated alert. @default 20 */
+  readonly stormThreshold?: number;
 }
 
 export class ConfigError extends Error {
@@ -26,10 +28,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): HandlerConfig 
   }
   const concurrency = Number(env.OBJECT_CONCURRENCY ?? 4);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigError(`OBJECT_CONCURRENCY must be a positive integer, got '${env.OBJECT_CONCURRENCY}'`);
+  const stormThreshold = Number(env.STORM_THRESHOLD?.trim() || 20);
+  if (!Number.isInteger(stormThreshold) || stormThreshold < 1) throw new ConfigError(`STORM_THRESHOLD must be a positive integer, got '${env.STORM_THRESHOLD}'`);
   return {
     alertTopicArn,
     dedupTableName: env.DEDUP_TABLE_NAME?.trim() || undefined,
     rulesBundlePath: env.RULES_BUNDLE_PATH?.trim() || undefined,
     objectConcurrency: concurrency,
+    stormThreshold,
   };
 }
