@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { readConfig } from './config.ts';
 import type { HandlerConfig } from './config.ts';
@@ -21,12 +22,16 @@ import { parseBundle, RuleEngine } from './sigma/runtime.ts';
 import { detectInSource, readableMatches } from './pipeline.ts';
 import type { Match } from './pipeline.ts';
 import { publishMatches } from './alerts/dispatch.ts';
+import { dynamoDbClaims } from './alerts/dedup.ts';
+import type { AlertClaims } from './alerts/dedup.ts';
 
 export interface HandlerDeps {
   readonly config: HandlerConfig;
   readonly engine: RuleEngine;
   readonly s3: S3Client;
   readonly sns: SNSClient;
+  /** De-duplication across invocations. @default undefined - only within one object */
+  readonly claims?: AlertClaims;
   readonly logger: Logger;
 }
 
@@ -36,6 +41,10 @@ export interface ObjectResult {
   readonly records: number;
   readonly matches: number;
   readonly alertsPublished: number;
+  /** Matches not alerted again: already alerted in this object or by an earlier invocation. */
+  readonly alertsDeduplicated?: number;
+  /** Matches sent inside aggregated (storm) alerts. */
+  readonly alertsAggregated?: number;
   readonly error?: { kind: string; message: string };
 }
 
@@ -81,8 +90,12 @@ async function processObject(ref: ObjectRef, deps: HandlerDeps): Promise<ObjectR
   const matches: Match[] = [];
   const outcome = await detectInSource(source, bytes, deps.engine, (m) => matches.push(m));
   const { readable, errors } = readableMatches(matches);
-  const published = await publishMatches(readable, { sns: deps.sns, topicArn: deps.config.alertTopicArn });
-  const base = { source, records: outcome.records, matches: outcome.matches, alertsPublished: published.published };
+  const published = await publishMatches(readable, { sns: deps.sns, topicArn: deps.config.alertTopicArn, claims: deps.claims, stormThreshold: deps.config.stormThreshold });
+  if (published.claimErrors.length > 0) deps.logger.warn('de-duplication table unavailable; alerts sent unchecked', { source, errors: published.claimErrors });
+  const base = {
+    source, records: outcome.records, matches: outcome.matches, alertsPublished: published.published,
+    alertsDeduplicated: published.deduplicated, alertsAggregated: published.aggregated,
+  };
   const readError = outcome.error ?? errors[0];
   if (readError) {
     return { ...base, status: 'failed', error: { kind: readError.kind, message: readError.message } };
@@ -136,6 +149,7 @@ function depsFromEnvironment(): HandlerDeps {
       engine: loadEngine(config.rulesBundlePath),
       s3: new S3Client({}),
       sns: new SNSClient({}),
+      claims: config.dedupTableName ? dynamoDbClaims(new DynamoDBClient({}), config.dedupTableName) : undefined,
       logger: new Logger({ serviceName: 'cloudtrail-sigma' }),
     };
   }
