@@ -162,16 +162,25 @@ export class RuleIndex {
   }
 }
 
+/**
+ * What a rule's condition requires of a top-level field: the plain equalities (lower-cased) and the other
+ * alternatives (prefixes, patterns…), any one of which the value must satisfy; undefined when the rule does not
+ * constrain the field. The index keys on it; the rule catalog names the API calls a rule watches with it.
+ */
+export function fieldConstraint(rule: LoadedRule, field: IndexField): { exact: string[]; other: LoadedMatcher[] } | undefined {
+  const k = conditionConstraint(rule.condition, rule, field);
+  if (!k) return undefined;
+  const exact = exactValues(k);
+  if (exact) return { exact, other: [] };
+  return { exact: exactValues(k.filter((m) => exactValues([m]) !== undefined)) ?? [], other: k.filter((m) => exactValues([m]) === undefined) };
+}
+
 function keyRule(rule: LoadedRule, matchOne: (m: LoadedMatcher, value: string) => boolean): Keyed | undefined {
   for (const field of INDEX_FIELDS) {
-    const k = conditionConstraint(rule.condition, rule, field);
+    const k = fieldConstraint(rule, field);
     if (!k) continue;
-    const exact = exactValues(k);
-    if (exact) return { field, exact };
     // Mixed alternatives: keep the plain equalities in the map and test the rest per distinct value.
-    const plain = k.filter((m) => exactValues([m]) !== undefined);
-    const other = k.filter((m) => exactValues([m]) === undefined);
-    return { field, exact: exactValues(plain) ?? [], test: (value) => other.some((m) => matchOne(m, value)) };
+    return k.other.length ? { field, exact: k.exact, test: (value) => k.other.some((m) => matchOne(m, value)) } : { field, exact: k.exact };
   }
   return undefined;
 }
