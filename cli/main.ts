@@ -10,8 +10,8 @@ import type { Format } from './render/formats.ts';
 import { EXIT, UsageError } from './exitCodes.ts';
 import { PROJECT_ROOT } from './rulesSource.ts';
 import { scan } from './commands/scan.ts';
-import { CHECK_FORMATS, rulesCheck } from './commands/rules.ts';
-import type { CheckFormat } from './commands/rules.ts';
+import { CHECK_FORMATS, LIST_FORMATS, rulesCheck, rulesList, rulesNavigator, rulesReport } from './commands/rules.ts';
+import type { CheckFormat, ListFormat } from './commands/rules.ts';
 import { replay } from './commands/replay.ts';
 import { REPLAY_FLAGS, readReplayOptions } from './replay/options.ts';
 
@@ -24,6 +24,12 @@ Usage:
       Run the detection pipeline on local files/folders (gzip or plain JSON, deliveries, arrays, NDJSON).
   cloudtrail-sigma rules check [--rules DIR]… [--format text|jsonl]
       Compile rules and report each as ok, unsupported or invalid, with the reason.
+  cloudtrail-sigma rules list [--rules DIR]… [--format table|jsonl]
+      List the rules (filters applied): id, title, level, status, tags and the eventNames each one watches.
+  cloudtrail-sigma rules report --out DIR [--rules DIR]…
+      Write a static HTML catalog: an ATT&CK coverage matrix and a page per rule.
+  cloudtrail-sigma rules navigator [--out FILE] [--rules DIR]…
+      Write a MITRE ATT&CK Navigator layer scoring techniques by their number of rules (stdout without --out).
   cloudtrail-sigma replay --bucket NAME --prefix PREFIX [--since DAY] [--until DAY] [--accounts A,B] [--regions R,S]
                    [--concurrency N] [--rules DIR]… [--min-level LEVEL] [--format FORMAT] [--output FILE]
                    [--publish --topic-arn ARN] [--resume] [--checkpoint FILE]
@@ -36,7 +42,8 @@ Usage:
 Options:
   --rules DIR        Sigma rules folder (repeatable); default: the bundled rules
   --min-level LEVEL  ${LEVELS.join(' | ')} (default informational)
-  --format FORMAT    scan: ${FORMATS.join(' | ')} (default table); rules check: ${CHECK_FORMATS.join(' | ')}
+  --format FORMAT    scan: ${FORMATS.join(' | ')} (default table); rules check: ${CHECK_FORMATS.join(' | ')}; rules list: ${LIST_FORMATS.join(' | ')}
+  --out PATH         rules report: the catalog folder; rules navigator: the layer file
   --output FILE      write matches to FILE instead of stdout
   --strict           stop with exit 2 when a rule does not compile
   -h, --help         this help
@@ -56,6 +63,7 @@ const OPTIONS = {
   'min-level': { type: 'string' },
   format: { type: 'string' },
   output: { type: 'string' },
+  out: { type: 'string' },
   strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -91,8 +99,13 @@ export async function main(argv: string[]): Promise<number> {
       }));
     case 'rules': {
       const [sub] = rest;
-      if (sub !== 'check') throw new UsageError(`unknown rules subcommand '${sub ?? ''}' (expected: check)`);
-      return rulesCheck({ rules: values.rules ?? [], format: choice<CheckFormat>('format', values.format, CHECK_FORMATS, 'text') });
+      const rules = values.rules ?? [];
+      if (sub === 'check') return rulesCheck({ rules, format: choice<CheckFormat>('format', values.format, CHECK_FORMATS, 'text') });
+      if (sub === 'list') return rulesList({ rules, format: choice<ListFormat>('format', values.format, LIST_FORMATS, 'table') });
+      if (sub === 'navigator') return rulesNavigator({ rules, out: values.out });
+      if (sub !== 'report') throw new UsageError(`unknown rules subcommand '${sub ?? ''}' (expected: check, list, report, navigator)`);
+      if (!values.out) throw new UsageError('rules report needs --out DIR');
+      return rulesReport({ rules, out: values.out });
     }
     default:
       throw new UsageError(`unknown command '${command}'`);

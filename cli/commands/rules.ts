@@ -1,10 +1,24 @@
-/** `cloudtrail-sigma rules check`: compile rules and say, per YAML document, ok / unsupported / invalid and why. */
+/**
+ * `cloudtrail-sigma rules …`: `check` compiles rules and says, per YAML document, ok / unsupported / invalid and
+ * why; `list`, `report` and `navigator` describe the loaded rules (filters applied) as a list, a static HTML
+ * catalog and an ATT&CK Navigator layer.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { compileRuleFolders } from '../../lambda/sigma/index.ts';
 import type { RuleCheckResult } from '../../lambda/sigma/index.ts';
 import { BUNDLED_RULES_DIR } from '../rulesSource.ts';
 import { Reporter } from '../output.ts';
 import { EXIT } from '../exitCodes.ts';
-import { existsSync } from 'node:fs';
+import { loadCatalog } from '../catalog/load.ts';
+import type { LoadedCatalog } from '../catalog/load.ts';
+import { listHeader, listLine } from '../catalog/listing.ts';
+import type { ListFormat } from '../catalog/listing.ts';
+import { writeReport } from '../catalog/writeReport.ts';
+import { navigatorLayer } from '../catalog/navigator.ts';
+
+export { LIST_FORMATS } from '../catalog/listing.ts';
+export type { ListFormat } from '../catalog/listing.ts';
 
 export const CHECK_FORMATS = ['text', 'jsonl'] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -16,20 +30,89 @@ export interface RulesCheckOptions {
   readonly format: CheckFormat;
 }
 
+export interface RulesListOptions {
+  /** @default [] - the project's rules/ */
+  readonly rules: readonly string[];
+  /** @default 'table' */
+  readonly format: ListFormat;
+}
+
+export interface RulesReportOptions {
+  /** @default [] - the project's rules/ */
+  readonly rules: readonly string[];
+  /** Folder the catalog is written to (created if missing). */
+  readonly out: string;
+}
+
+export interface RulesNavigatorOptions {
+  /** @default [] - the project's rules/ */
+  readonly rules: readonly string[];
+  /** @default - the layer JSON is written to stdout */
+  readonly out?: string;
+}
+
 const jsonl = (r: RuleCheckResult) => JSON.stringify({ file: r.file, id: r.id, title: r.title, status: r.status, reason: r.reason });
 const text = (r: RuleCheckResult) => `${r.status.padEnd(11)} ${r.file}${r.title ? ` (${r.title})` : ''}${r.reason ? `: ${r.reason}` : ''}`;
 
-export async function rulesCheck(opts: RulesCheckOptions): Promise<number> {
-  const folders = opts.rules.length ? opts.rules : [BUNDLED_RULES_DIR];
-  const reporter = new Reporter();
+/** The folders to compile, or undefined (after naming them) when some do not exist. */
+function ruleFolders(rules: readonly string[], reporter: Reporter): string[] | undefined {
+  const folders = rules.length ? [...rules] : [BUNDLED_RULES_DIR];
   const missing = folders.filter((f) => !existsSync(f));
-  if (missing.length) {
-    for (const f of missing) reporter.warn(`rules folder not found: ${f}`);
-    return EXIT.USAGE;
-  }
+  for (const f of missing) reporter.warn(`rules folder not found: ${f}`);
+  return missing.length ? undefined : folders;
+}
+
+export async function rulesCheck(opts: RulesCheckOptions): Promise<number> {
+  const reporter = new Reporter();
+  const folders = ruleFolders(opts.rules, reporter);
+  if (!folders) return EXIT.USAGE;
   const { results } = compileRuleFolders(folders);
   for (const r of results) await reporter.data(opts.format === 'jsonl' ? jsonl(r) : text(r));
   const count = (s: string) => results.filter((r) => r.status === s).length;
   reporter.summary([`rules: ${results.length} documents: ${count('ok')} ok, ${count('unsupported')} unsupported, ${count('invalid')} invalid`]);
   return results.every((r) => r.status === 'ok') ? EXIT.OK : EXIT.INPUTS_FAILED;
+}
+
+/** Compiles the folders into the catalog; documents that are not ok are named on stderr and left out. */
+function catalogFor(rules: readonly string[], reporter: Reporter): LoadedCatalog | undefined {
+  const folders = ruleFolders(rules, reporter);
+  if (!folders) return undefined;
+  const loaded = loadCatalog(folders);
+  for (const p of loaded.problems) reporter.warn(`left out ${p.file}: ${p.status}: ${p.reason}`);
+  return loaded;
+}
+
+export async function rulesList(opts: RulesListOptions): Promise<number> {
+  const reporter = new Reporter();
+  const loaded = catalogFor(opts.rules, reporter);
+  if (!loaded) return EXIT.USAGE;
+  if (opts.format === 'table') await reporter.data(listHeader());
+  for (const r of loaded.catalog.rules) await reporter.data(listLine(r, loaded.show, opts.format));
+  reporter.summary([`rules: ${loaded.catalog.rules.length} listed`]);
+  return EXIT.OK;
+}
+
+export function rulesReport(opts: RulesReportOptions): number {
+  const reporter = new Reporter();
+  const loaded = catalogFor(opts.rules, reporter);
+  if (!loaded) return EXIT.USAGE;
+  const written = writeReport(loaded.catalog, loaded.show, opts.out);
+  reporter.summary([`rules report: ${written.length} pages (${loaded.catalog.rules.length} rules) → ${join(opts.out, 'index.html')}`]);
+  return EXIT.OK;
+}
+
+export async function rulesNavigator(opts: RulesNavigatorOptions): Promise<number> {
+  const reporter = new Reporter();
+  const loaded = catalogFor(opts.rules, reporter);
+  if (!loaded) return EXIT.USAGE;
+  const layer = navigatorLayer(loaded.catalog);
+  const json = JSON.stringify(layer, null, 2);
+  if (opts.out) {
+    mkdirSync(dirname(opts.out), { recursive: true });
+    writeFileSync(opts.out, `${json}\n`);
+  } else {
+    await reporter.data(json);
+  }
+  reporter.summary([`rules navigator: ${layer.techniques.length} techniques from ${loaded.catalog.rules.length} rules${opts.out ? ` → ${opts.out}` : ''}`]);
+  return EXIT.OK;
 }
