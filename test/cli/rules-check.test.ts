@@ -30,4 +30,17 @@ describe('CLI: rules check', () => {
     assert.equal(byFile['windows.yml']!.status, 'unsupported');
     assert.match(String(byFile['windows.yml']!.reason), /logsource product: windows/);
   });
+
+  it('reports filter documents ok with the rules they tune, or invalid when they name no loaded rule', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-sigma-rules-'));
+    writeFileSync(join(dir, 'rule.yml'), 'title: Trail Stopped\nid: r-1\nlogsource: { product: aws }\ndetection: { sel: { eventName: StopLogging }, condition: sel }\n');
+    const filter = (ref: string) => `title: Deploy role\nlogsource: { product: aws }\nfilter: { rules: [ ${ref} ], sel: { userIdentity.arn: x }, condition: not sel }\n`;
+    writeFileSync(join(dir, 'mf_ok.yml'), filter('r-1'));
+    writeFileSync(join(dir, 'mf_stale.yml'), filter('r-2'));
+    const run = await runCli(['rules', 'check', '--rules', dir]);
+    assert.equal(run.status, 1);
+    assert.match(run.stdout, /^ok {10}mf_ok\.yml \(Deploy role\): filter applied to 1 rule: 'Trail Stopped'$/m);
+    assert.match(run.stdout, /^invalid {5}mf_stale\.yml \(Deploy role\): filter\.rules names no loaded rule: 'r-2'$/m);
+    assert.match(run.stderr, /rules: 3 documents: 2 ok, 0 unsupported, 1 invalid/);
+  });
 });
