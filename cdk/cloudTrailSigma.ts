@@ -17,6 +17,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { createAlarms } from './alarms.ts';
+import { Backfill, type BackfillOptions } from './backfill.ts';
 import { createDedupTable } from './dedupTable.ts';
 import { withDefaults } from './defaults.ts';
 import { createDetectorFunction } from './detectorFunction.ts';
@@ -47,6 +48,8 @@ export class CloudTrailSigma extends Construct {
   readonly objectCreatedRule?: events.Rule;
   readonly slackChannel?: chatbot.SlackChannelConfiguration;
   readonly alarms: readonly cloudwatch.Alarm[];
+  private readonly keyPrefix: string;
+  private backfillPart?: Backfill;
 
   /** @throws CloudTrailSigmaPropsError with every invalid prop; InvalidRulesError when a rule does not compile. */
   constructor(scope: Construct, id: string, props: CloudTrailSigmaProps = {}) {
@@ -89,5 +92,19 @@ export class CloudTrailSigma extends Construct {
     subscribeEmails(topics, p.alertEmails);
     this.slackChannel = p.slackChannel ? connectSlack(this, topics, p.slackChannel) : undefined;
     this.alarms = createAlarms(this, { handler: this.handler, failureQueue: this.failureQueue, opsTopic: this.opsTopic });
+    this.keyPrefix = p.keyPrefix;
+    if (p.backfill) this.addBackfill(p.backfill);
+  }
+
+  /** The Step Functions backfill, when the `backfill` prop was set or addBackfill() called. */
+  get backfill(): Backfill | undefined {
+    return this.backfillPart;
+  }
+
+  /** Adds the Step Functions backfill over the trail bucket, invoking this detector; once. */
+  addBackfill(options: BackfillOptions = {}): Backfill {
+    if (this.backfillPart) throw new Error('CloudTrailSigma: the backfill is already added');
+    this.backfillPart = new Backfill(this, 'Backfill', { bucket: this.trailBucket, keyPrefix: this.keyPrefix, handler: this.handler, options });
+    return this.backfillPart;
   }
 }

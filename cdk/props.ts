@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Level } from '../lambda/sigma/index.ts';
+import type { BackfillOptions } from './backfill.ts';
 
 /** How the detector learns about new log files. */
 export const TRIGGER_MODES = ['s3', 'eventbridge'] as const;
@@ -107,4 +108,10 @@ export interface CloudTrailSigmaProps {
   readonly maxEventAge?: Duration;
   /** @default logs.RetentionDays.THREE_MONTHS */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * A Step Functions backfill that runs the detector over a prefix already in the bucket
+   * (`cloudtrail-sigma replay --remote`); `{}` adds it with its defaults.
+   * @default - no backfill state machine
+   */
+  readonly backfill?: BackfillOptions;
 }
