@@ -21,7 +21,7 @@ type ItemCounts = NonNullable<DescribeMapRunCommandOutput['itemCounts']>;
 
 function countsLine(c: ItemCounts | undefined, status: string, elapsedSeconds: number): string {
   const time = duration(elapsedSeconds);
-  if (!c) return `backfill: ${status}, listing the prefix… (${time})`;
+  if (!c) return `backfill: ${status}, ${status === 'RUNNING' ? 'listing the prefix…' : 'no Map Run was started'} (${time})`;
   const done = (c.succeeded ?? 0) + (c.failed ?? 0) + (c.timedOut ?? 0) + (c.aborted ?? 0);
   const failed = (c.failed ?? 0) + (c.timedOut ?? 0) + (c.aborted ?? 0);
   return `backfill: ${status}, ${done}/${c.total ?? 0} objects (${c.running ?? 0} running, ${c.succeeded ?? 0} succeeded, ${failed} failed) (${time})`;
