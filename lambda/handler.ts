@@ -1,51 +1,37 @@
 /**
  * The Lambda: S3 "ObjectCreated" notifications (direct, or through SQS, SNS or EventBridge) → each CloudTrail
- * object streamed and gunzipped → every record against the compiled rules → one SNS alert per match.
- * One object failing does not stop the others; the invocation fails (so the event is retried, then sent to the
- * failure destination) when any object failed, and each failed object is named in a structured log line.
+ * object streamed and gunzipped → every record against the compiled rules → SNS alerts (objectProcessor.ts).
+ * One object failing does not stop the others. The invocation fails when any object failed, with an error naming
+ * each (bucket, key, kind): Lambda retries the event, then sends it with that error to the failure queue, where
+ * `cloudtrail-sigma redrive` picks it up. Every object gets a structured log line; totals go out as EMF metrics.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Context } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { readConfig } from './config.ts';
+import { ConfigError, readConfig } from './config.ts';
 import type { HandlerConfig } from './config.ts';
 import { objectsFromEvent } from './cloudtrail/notifications.ts';
-import { classifyKey } from './cloudtrail/objectKey.ts';
-import type { ObjectRef } from './cloudtrail/types.ts';
-import { openS3Object, s3Source } from './cloudtrail/s3Object.ts';
-import { ObjectReadError } from './cloudtrail/errors.ts';
+import { S3_CLIENT_TIMEOUTS } from './cloudtrail/s3Object.ts';
 import { parseBundle, RuleEngine } from './sigma/runtime.ts';
-import { detectInSource, readableMatches } from './pipeline.ts';
-import type { Match } from './pipeline.ts';
-import { publishMatches } from './alerts/dispatch.ts';
 import { dynamoDbClaims } from './alerts/dedup.ts';
-import type { AlertClaims } from './alerts/dedup.ts';
+import { mapLimit, processObject } from './objectProcessor.ts';
+import type { ObjectResult, ProcessDeps } from './objectProcessor.ts';
+import { ObjectsFailedError } from './failures.ts';
+import { createLogger, createMetrics, logObject, publishInvocationMetrics } from './observability.ts';
+import type { LogSink, MetricSink } from './observability.ts';
 
-export interface HandlerDeps {
+export { ObjectsFailedError } from './failures.ts';
+export type { ObjectResult } from './objectProcessor.ts';
+
+export interface HandlerDeps extends ProcessDeps {
   readonly config: HandlerConfig;
-  readonly engine: RuleEngine;
-  readonly s3: S3Client;
-  readonly sns: SNSClient;
-  /** De-duplication across invocations. @default undefined - only within one object */
-  readonly claims?: AlertClaims;
-  readonly logger: Logger;
-}
-
-export interface ObjectResult {
-  readonly source: string;
-  readonly status: 'ok' | 'failed' | 'skipped';
-  readonly records: number;
-  readonly matches: number;
-  readonly alertsPublished: number;
-  /** Matches not alerted again: already alerted in this object or by an earlier invocation. */
-  readonly alertsDeduplicated?: number;
-  /** Matches sent inside aggregated (storm) alerts. */
-  readonly alertsAggregated?: number;
-  readonly error?: { kind: string; message: string };
+  readonly logger: LogSink & Partial<{ addContext(context: Context): void }>;
+  /** @default undefined - no metrics (tests); the Lambda always has them */
+  readonly metrics?: MetricSink;
 }
 
 export interface InvocationResult {
@@ -53,106 +39,87 @@ export interface InvocationResult {
   readonly ignored: string[];
 }
 
-/** One invocation failed for some objects; the message lists them. */
-export class ObjectsFailedError extends Error {
-  constructor(readonly failed: ObjectResult[]) {
-    super(`${failed.length} object(s) failed: ${failed.map((f) => `${f.source} (${f.error?.kind}: ${f.error?.message})`).join('; ')}`);
-    this.name = 'ObjectsFailedError';
-  }
+/** The rules file beside the bundled handler unless RULES_BUNDLE_PATH names another (relative to the handler). */
+function bundlePathFor(bundlePath: string | undefined): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  if (!bundlePath) return join(here, 'rules.bundle.json');
+  return isAbsolute(bundlePath) ? bundlePath : join(here, bundlePath);
 }
 
-/** Reads the compiled rules; an unreadable or mismatched bundle stops the cold start with the path named. */
+/**
+ * Reads the compiled rules. An unreadable, malformed, mismatched or empty bundle is a ConfigError naming the path
+ * and the fix: a detector with no rules would run green and never alert.
+ */
 export function loadEngine(bundlePath?: string): RuleEngine {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const path = bundlePath ? (isAbsolute(bundlePath) ? bundlePath : join(here, bundlePath)) : join(here, 'rules.bundle.json');
+  const path = bundlePathFor(bundlePath);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read the rule bundle at ${path} (RULES_BUNDLE_PATH): ${(err as Error).message}`, { cause: err });
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new ConfigError(`cannot read the rule bundle at ${path} (RULES_BUNDLE_PATH${bundlePath ? `='${bundlePath}'` : ' not set: the default file beside the handler'}): ${why}`, { cause: err });
   }
-  return new RuleEngine(parseBundle(text, path).rules);
-}
-
-async function processObject(ref: ObjectRef, deps: HandlerDeps): Promise<ObjectResult> {
-  const source = s3Source(ref);
-  const kind = classifyKey(ref.key);
-  if (kind === 'digest' || kind === 'insight') {
-    return { source, status: 'skipped', records: 0, matches: 0, alertsPublished: 0, error: { kind, message: `CloudTrail ${kind} file` } };
-  }
-  let bytes: AsyncIterable<Uint8Array>;
+  let rules;
   try {
-    bytes = await openS3Object(deps.s3, ref);
+    rules = parseBundle(text, `the rule bundle at ${path}`).rules;
   } catch (err) {
-    const e = err instanceof ObjectReadError ? err : new ObjectReadError(source, 'read-error', (err as Error).message, { cause: err });
-    return { source, status: 'failed', records: 0, matches: 0, alertsPublished: 0, error: { kind: e.kind, message: e.message } };
+    throw new ConfigError(`${(err as Error).message}`, { cause: err });
   }
-  const matches: Match[] = [];
-  const outcome = await detectInSource(source, bytes, deps.engine, (m) => matches.push(m));
-  const { readable, errors } = readableMatches(matches);
-  const published = await publishMatches(readable, { sns: deps.sns, topicArn: deps.config.alertTopicArn, claims: deps.claims, stormThreshold: deps.config.stormThreshold });
-  if (published.claimErrors.length > 0) deps.logger.warn('de-duplication table unavailable; alerts sent unchecked', { source, errors: published.claimErrors });
-  const base = {
-    source, records: outcome.records, matches: outcome.matches, alertsPublished: published.published,
-    alertsDeduplicated: published.deduplicated, alertsAggregated: published.aggregated,
-  };
-  const readError = outcome.error ?? errors[0];
-  if (readError) {
-    return { ...base, status: 'failed', error: { kind: readError.kind, message: readError.message } };
+  if (rules.length === 0) throw new ConfigError(`the rule bundle at ${path} holds no rules: build it from a rules folder with at least one supported rule`);
+  try {
+    return new RuleEngine(rules);
+  } catch (err) {
+    throw new ConfigError(`the rule bundle at ${path} cannot be loaded: ${(err as Error).message}: rebuild it with this version`, { cause: err });
   }
-  if (published.failed.length > 0) {
-    const f = published.failed[0]!;
-    return { ...base, status: 'failed', error: { kind: 'publish-failed', message: `${published.failed.length} alert(s) not published: ${f.code}: ${f.message}` } };
-  }
-  return { ...base, status: outcome.status, ...(outcome.skipReason ? { error: { kind: 'skipped', message: outcome.skipReason } } : {}) };
-}
-
-/** Runs `work` over `items` with at most `limit` in flight, keeping the order of results. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /** Builds a handler over explicit dependencies (tests), or over the environment on first use (Lambda). */
 export function createHandler(getDeps: () => HandlerDeps) {
-  return async (event: unknown): Promise<InvocationResult> => {
+  return async (event: unknown, context?: Context): Promise<InvocationResult> => {
     const deps = getDeps();
+    if (context) deps.logger.addContext?.(context);
     const { objects, ignored } = objectsFromEvent(event);
     for (const reason of ignored) deps.logger.info('notification ignored', { reason });
-    const results = await mapLimit(objects, deps.config.objectConcurrency, (ref) => processObject(ref, deps));
-    for (const r of results) {
-      if (r.status === 'failed') deps.logger.error('object failed', { ...r });
-      else deps.logger.info(r.status === 'skipped' ? 'object skipped' : 'object processed', { ...r });
+    let results: ObjectResult[] = [];
+    try {
+      results = await mapLimit(objects, deps.config.objectConcurrency, (ref) => processObject(ref, deps));
+    } finally {
+      if (deps.metrics) publishInvocationMetrics(deps.metrics, results);
     }
+    for (const r of results) logObject(deps.logger, r);
     const failed = results.filter((r) => r.status === 'failed');
-    if (failed.length > 0) throw new ObjectsFailedError(failed);
+    if (failed.length > 0) throw new ObjectsFailedError(failed, results.length);
     return { objects: results, ignored };
   };
 }
 
 let deps: HandlerDeps | undefined;
 
-/** Cold start: configuration and rules are read once; a misconfiguration fails every invocation, by name. */
+/**
+ * Cold start: configuration and rules are read once. A misconfiguration is logged as such and fails every
+ * invocation with a message naming the variable or file and the fix (so it also reaches the failure queue).
+ */
 function depsFromEnvironment(): HandlerDeps {
-  if (!deps) {
-    const config = readConfig();
-    deps = {
-      config,
-      engine: loadEngine(config.rulesBundlePath),
-      s3: new S3Client({}),
-      sns: new SNSClient({}),
-      claims: config.dedupTableName ? dynamoDbClaims(new DynamoDBClient({}), config.dedupTableName) : undefined,
-      logger: new Logger({ serviceName: 'cloudtrail-sigma' }),
-    };
+  if (deps) return deps;
+  const logger = createLogger();
+  let config: HandlerConfig;
+  let engine: RuleEngine;
+  try {
+    config = readConfig();
+    engine = loadEngine(config.rulesBundlePath);
+  } catch (err) {
+    logger.error('configuration error: the detector cannot start', { error: { name: (err as Error).name, message: (err as Error).message } });
+    throw err;
   }
+  deps = {
+    config,
+    engine,
+    s3: new S3Client(S3_CLIENT_TIMEOUTS),
+    sns: new SNSClient({}),
+    claims: config.dedupTableName ? dynamoDbClaims(new DynamoDBClient({}), config.dedupTableName) : undefined,
+    logger,
+    metrics: createMetrics(process.env, logger),
+  };
   return deps;
 }
 

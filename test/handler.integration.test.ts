@@ -101,7 +101,7 @@ describe('Lambda handler against moto (S3 → rules → SNS → SQS)', { skip: s
     const seed = alerts.find((a) => a.attributes.ruleId === '1497f3a3-7898-484e-b1e8-22fe99efd8a4');
     assert.ok(seed, `seed rule alert missing; got ${alerts.map((a) => a.subject).join(' | ')}`);
     assert.deepEqual(seed.attributes, { severity: 'medium', ruleId: '1497f3a3-7898-484e-b1e8-22fe99efd8a4', eventName: 'CreateApiKey', accountId: '111111111111' });
-    assert.match(seed.subject, /^\[MEDIUM\] Attempt To Create API Key: CreateApiKey by arn:aws:iam::111111111111:user\/TrailDiscover/);
+    assert.match(seed.subject, /^\[MEDIUM\] Attempt To Create API Key: CreateApiKey by user\/TrailDiscover in 111111111111\/us-east-1/);
     assert.equal(seed.body.eventSource, 'appsync.amazonaws.com');
     assert.equal(seed.body.source, `s3://${BUCKET}/${APPSYNC_KEY}`);
     assert.equal((seed.body.record as Record<string, unknown>).errorCode, 'AccessDenied');
