@@ -32,7 +32,7 @@ Usage:
       Write a MITRE ATT&CK Navigator layer scoring techniques by their number of rules (stdout without --out).
   cloudtrail-sigma replay --bucket NAME --prefix PREFIX [--since DAY] [--until DAY] [--accounts A,B] [--regions R,S]
                    [--concurrency N] [--rules DIR]… [--min-level LEVEL] [--format FORMAT] [--output FILE]
-                   [--publish --topic-arn ARN] [--resume] [--checkpoint FILE]
+                   [--publish --topic-arn ARN [--dedup-table NAME]] [--resume] [--checkpoint FILE]
       Run the pipeline over CloudTrail objects in S3 (AWS SDK configuration: profile, region, AWS_ENDPOINT_URL_S3…).
       --since/--until take delivery days (YYYY-MM-DD, the date in the key), inclusive; --concurrency defaults to
       the number of cores; an interrupted or partly failed replay continues with --resume.

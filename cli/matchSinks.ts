@@ -16,6 +16,8 @@ export function renderLines(matches: readonly Match[], format: Format): string {
 export interface Delivery {
   /** Alerts published (publish sink only). */
   readonly published: number;
+  /** Matches already alerted, in this call or (with a de-duplication table) before. */
+  readonly deduplicated?: number;
   /** Why some matches did not reach their destination; the source then counts as failed. */
   readonly failure?: string;
 }
@@ -50,8 +52,9 @@ export class PublishSink implements MatchSink {
 
   async deliver(matches: readonly Match[]): Promise<Delivery> {
     const result = await publishMatches(matches, this.ctx);
-    if (result.failed.length === 0) return { published: result.published };
+    const counts = { published: result.published, deduplicated: result.deduplicated };
+    if (result.failed.length === 0) return counts;
     const f = result.failed[0]!;
-    return { published: result.published, failure: `${result.failed.length} alert(s) not published: ${f.code}: ${f.message}` };
+    return { ...counts, failure: `${result.failed.length} alert(s) not published: ${f.code}: ${f.message}` };
   }
 }

@@ -59,7 +59,7 @@ function onInterrupt(reporter: Reporter, flushNow: () => void): { stop: { reques
 
 function summaryLines(o: ReplayOptions, stats: RunStats, r: LocalReplayResult, checkpoint: Checkpoint, kept: boolean): string[] {
   const lines = stats.summary('objects');
-  if (o.topicArn) lines.push(`alerts published: ${r.published}`);
+  if (o.topicArn) lines.push(`alerts published: ${r.published}${r.deduplicated ? `; matches already alerted (not sent again): ${r.deduplicated}` : ''}`);
   const passed = [...r.passedOver].map(([reason, n]) => `${PASS_REASONS[reason]}: ${n.objects} objects${n.folders ? `, ${n.folders} folders` : ''}`);
   if (passed.length > 0) lines.push(`not read: ${passed.join('; ')}`);
   if (r.doneEarlier > 0 || checkpoint.totals.objects > stats.sources) {
@@ -93,7 +93,7 @@ async function replayLocal(o: ReplayOptions, io: ReplayIO): Promise<number> {
   if (header) await reporter.data(header);
 
   const workers = Math.min(o.concurrency, availableParallelism());
-  const pool = new WorkerPool(workers, { rules: o.rules, minLevel: o.minLevel, output: o.topicArn ? { topicArn: o.topicArn } : { format: o.format } });
+  const pool = new WorkerPool(workers, { rules: o.rules, minLevel: o.minLevel, output: o.topicArn ? { topicArn: o.topicArn, dedupTable: o.dedupTable } : { format: o.format } });
   const stats = new RunStats();
   const { stop, release } = onInterrupt(reporter, () => checkpoint.flushSync());
   let result: LocalReplayResult;

@@ -39,6 +39,7 @@ export interface PassedOver {
 export interface LocalReplayResult {
   readonly failed: { key: string; reason: string }[];
   readonly published: number;
+  readonly deduplicated: number;
   /** Listed keys and pruned folders not read, by reason. */
   readonly passedOver: Map<PassReason, PassedOver>;
   /** Objects skipped because an earlier run finished them. */
@@ -55,6 +56,7 @@ export async function runLocalReplay(listing: ListingOptions, deps: LocalReplayD
   const passedOver = new Map<PassReason, PassedOver>();
   const failed: { key: string; reason: string }[] = [];
   let published = 0;
+  let deduplicated = 0;
   let doneEarlier = 0;
   let listingError: string | undefined;
   const total = { objects: 0, bytes: 0, complete: false };
@@ -134,7 +136,7 @@ export async function runLocalReplay(listing: ListingOptions, deps: LocalReplayD
     try {
       report = await deps.read({ bucket: listing.bucket, key });
     } catch (err) {
-      report = { key, status: 'failed', records: 0, bytesRead: 0, bytesDecoded: 0, levels: [], published: 0, attempts: 1, failure: `read-error: ${(err as Error).message}` };
+      report = { key, status: 'failed', records: 0, bytesRead: 0, bytesDecoded: 0, levels: [], published: 0, deduplicated: 0, attempts: 1, failure: `read-error: ${(err as Error).message}` };
     }
     if (report.lines) await reporter.data(report.lines);
     stats.add({
@@ -143,6 +145,7 @@ export async function runLocalReplay(listing: ListingOptions, deps: LocalReplayD
     });
     for (const level of report.levels) stats.countMatch(level);
     published += report.published;
+    deduplicated += report.deduplicated;
     const source = `s3://${listing.bucket}/${key}`;
     if (report.failure) {
       reporter.warn(`failed ${source}: ${report.failure}`);
@@ -179,5 +182,5 @@ export async function runLocalReplay(listing: ListingOptions, deps: LocalReplayD
   await counting;
   await reporter.drained();
   await checkpoint.flush();
-  return { failed, published, passedOver, doneEarlier, interrupted: deps.stop.requested, ...(listingError ? { listingError } : {}) };
+  return { failed, published, deduplicated, passedOver, doneEarlier, interrupted: deps.stop.requested, ...(listingError ? { listingError } : {}) };
 }

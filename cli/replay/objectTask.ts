@@ -33,6 +33,8 @@ export interface ObjectReport {
   readonly lines?: string;
   /** Alerts published (publish mode). */
   readonly published: number;
+  /** Matches not alerted again (publish mode). */
+  readonly deduplicated: number;
   /** `kind: message` of the failure. */
   readonly failure?: string;
   readonly skipReason?: string;
@@ -77,6 +79,7 @@ export async function runObjectTask(task: ObjectTask, ctx: ObjectTaskContext): P
   }
   const { outcome, matches, failure } = detection;
   let published = 0;
+  let deduplicated = 0;
   let lines: string | undefined;
   let deliveryFailure: string | undefined;
   if ('format' in ctx.output) {
@@ -84,6 +87,7 @@ export async function runObjectTask(task: ObjectTask, ctx: ObjectTaskContext): P
   } else {
     const delivery = await ctx.output.publish.deliver(matches);
     published = delivery.published;
+    deduplicated = delivery.deduplicated ?? 0;
     deliveryFailure = delivery.failure && `publish-failed: ${delivery.failure}`;
   }
   const why = failure ? `${failure.kind}: ${failure.message}` : deliveryFailure;
@@ -96,6 +100,7 @@ export async function runObjectTask(task: ObjectTask, ctx: ObjectTaskContext): P
     levels: matches.map((m) => m.rule.level),
     ...(lines !== undefined ? { lines } : {}),
     published,
+    deduplicated,
     ...(why ? { failure: why } : {}),
     ...(outcome.skipReason ? { skipReason: outcome.skipReason } : {}),
     attempts,

@@ -17,6 +17,7 @@ export const REPLAY_FLAGS = {
   concurrency: { type: 'string' },
   publish: { type: 'boolean' },
   'topic-arn': { type: 'string' },
+  'dedup-table': { type: 'string' },
   resume: { type: 'boolean' },
   checkpoint: { type: 'string' },
   remote: { type: 'boolean' },
@@ -44,6 +45,8 @@ export interface ReplayOptions extends RuleOptions {
   readonly output?: string;
   /** Publish alerts to this topic instead of printing matches. @default - print */
   readonly topicArn?: string;
+  /** The detector's DynamoDB de-duplication table, so alerts already sent are not sent again. @default - no table */
+  readonly dedupTable?: string;
   /** Skip the objects the checkpoint says are finished. @default false */
   readonly resume: boolean;
   /** @default - a file named after the bucket, prefix and filters, in the current folder */
@@ -81,6 +84,7 @@ export function readReplayOptions(
   if (v.prefix === undefined) throw new UsageError("replay needs --prefix PREFIX (e.g. AWSLogs/, or '' for the whole bucket)");
   if (v.publish && !v['topic-arn']) throw new UsageError('--publish needs --topic-arn ARN');
   if (v['topic-arn'] && !v.publish) throw new UsageError('--topic-arn is used with --publish');
+  if (v['dedup-table'] && !v.publish) throw new UsageError('--dedup-table is used with --publish');
   if (v['topic-arn'] && !TOPIC_ARN.test(v['topic-arn'])) throw new UsageError(`--topic-arn is not an SNS topic ARN: '${v['topic-arn']}'`);
   if (v.publish && (v.output || v.format)) throw new UsageError('--output and --format print matches; with --publish they are published instead');
   const since = day('since', v.since);
@@ -95,7 +99,7 @@ export function readReplayOptions(
   if (v.remote) {
     if (!v['state-machine']) throw new UsageError('--remote needs --state-machine ARN (the BackfillStateMachineArn stack output)');
     if (!STATE_MACHINE_ARN.test(v['state-machine'])) throw new UsageError(`--state-machine is not a state machine ARN: '${v['state-machine']}'`);
-    const local = (['since', 'until', 'accounts', 'regions', 'concurrency', 'publish', 'resume', 'checkpoint', 'rules', 'min-level', 'output', 'strict', 'format'] as const).filter((k) => v[k] !== undefined);
+    const local = (['since', 'until', 'accounts', 'regions', 'concurrency', 'publish', 'dedup-table', 'resume', 'checkpoint', 'rules', 'min-level', 'output', 'strict', 'format'] as const).filter((k) => v[k] !== undefined);
     if (local.length > 0) {
       throw new UsageError(`--remote replays the whole prefix with the deployed function, its rules and its topic; ${local.map((k) => `--${k}`).join(', ')} apply to local replays only (narrow --prefix instead)`);
     }
@@ -116,6 +120,7 @@ export function readReplayOptions(
     format: common.format,
     ...(v.output ? { output: v.output } : {}),
     ...(v['topic-arn'] ? { topicArn: v['topic-arn'] } : {}),
+    ...(v['dedup-table'] ? { dedupTable: v['dedup-table'] } : {}),
     resume: v.resume ?? false,
     ...(v.checkpoint ? { checkpoint: v.checkpoint } : {}),
     ...(v['state-machine'] ? { stateMachineArn: v['state-machine'] } : {}),

@@ -2,6 +2,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClaims } from '../../lambda/alerts/dedup.ts';
 import { RuleEngine } from '../../lambda/sigma/index.ts';
 import { atLeastLevel } from '../detection.ts';
 import { PublishSink } from '../matchSinks.ts';
@@ -19,7 +21,13 @@ const ctx: ObjectTaskContext = {
   engine,
   output: 'format' in setup.output
     ? { format: setup.output.format }
-    : { publish: new PublishSink({ sns: new SNSClient({}), topicArn: setup.output.topicArn }) },
+    : {
+      publish: new PublishSink({
+        sns: new SNSClient({}),
+        topicArn: setup.output.topicArn,
+        ...(setup.output.dedupTable ? { claims: dynamoDbClaims(new DynamoDBClient({}), setup.output.dedupTable) } : {}),
+      }),
+    },
 };
 
 port.on('message', (req: WorkerRequest) => {

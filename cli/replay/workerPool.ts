@@ -11,7 +11,7 @@ import type { ObjectReport, ObjectTask } from './objectTask.ts';
 export interface WorkerSetup {
   readonly rules: readonly string[];
   readonly minLevel: Level;
-  readonly output: { readonly format: Format } | { readonly topicArn: string };
+  readonly output: { readonly format: Format } | { readonly topicArn: string; readonly dedupTable?: string };
 }
 
 export interface WorkerRequest {

@@ -31,6 +31,8 @@ describe('Function: readReplayOptions()', () => {
     usage({ ...base, publish: true, 'topic-arn': 'alerts' }, /not an SNS topic ARN/);
     usage({ ...base, publish: true, 'topic-arn': TOPIC, output: 'x.jsonl' }, /with --publish they are published/);
     assert.equal(readReplayOptions({ ...base, publish: true, 'topic-arn': TOPIC }, [], common).topicArn, TOPIC);
+    usage({ ...base, 'dedup-table': 'claims' }, /--dedup-table is used with --publish/);
+    assert.equal(readReplayOptions({ ...base, publish: true, 'topic-arn': TOPIC, 'dedup-table': 'claims' }, [], common).dedupTable, 'claims');
   });
 
   it('checks days, their order and the concurrency', () => {

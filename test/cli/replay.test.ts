@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { jsonLines, runCli } from '../helpers/cli.ts';
 import { motoS3ClientConfig, motoClientConfig, skipUnlessMoto, startMoto } from '../helpers/moto.ts';
 import type { MotoServer } from '../helpers/moto.ts';
@@ -123,6 +124,25 @@ describe('CLI: replay against moto S3', { skip: skipUnlessMoto() }, () => {
     const expected = scannedWhere((k) => k.includes(`/${ACCOUNTS[1]}/`)).length;
     assert.ok(expected > 0);
     assert.match(run.stderr, new RegExp(`alerts published: ${expected}\\b`));
+  });
+
+  it('does not alert twice with the detector\'s de-duplication table (--dedup-table)', async () => {
+    const sns = new SNSClient(motoClientConfig(moto.endpoint));
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'replay-dedup' }));
+    const dynamo = new DynamoDBClient(motoClientConfig(moto.endpoint));
+    await dynamo.send(new CreateTableCommand({
+      TableName: 'alert-claims', BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    }));
+    const args = ['replay', '--bucket', BUCKET, '--prefix', `${PREFIX}${ACCOUNTS[0]}/`, '--publish', '--topic-arn', TopicArn!, '--dedup-table', 'alert-claims'];
+    const denv = { ...env, AWS_ENDPOINT_URL_DYNAMODB: moto.endpoint };
+    const first = await runCli(args, { cwd: dir, env: denv });
+    assert.equal(first.status, 0, first.stderr);
+    const published = Number(/alerts published: (\d+)/.exec(first.stderr)?.[1]);
+    assert.ok(published > 0, first.stderr);
+    const again = await runCli(args, { cwd: dir, env: denv });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /alerts published: 0; matches already alerted \(not sent again\): \d+/);
   });
 
   it('refuses --publish without --topic-arn before any work (exit 2)', async () => {
