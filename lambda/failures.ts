@@ -29,7 +29,13 @@ const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0,
 
 /** Some objects of one invocation failed; the message names each (bucket, key, kind) so redrive can read it back. */
 export class ObjectsFailedError extends Error {
-  constructor(readonly failed: readonly ObjectResult[], total = failed.length) {
+  /** The objects that failed. */
+  readonly failed: readonly ObjectResult[];
+
+  /** `results`: every object of the invocation, the processed ones too. */
+  constructor(readonly results: readonly ObjectResult[]) {
+    const failed = results.filter((r) => r.status === 'failed');
+    const total = results.length;
     const readable = failed.slice(0, MAX_READABLE).map((f) => `${f.source} (${f.error?.kind}: ${cut(f.error?.message ?? '', MAX_MESSAGE)})`);
     const more = failed.length > MAX_READABLE ? `; and ${failed.length - MAX_READABLE} more` : '';
     const listed: FailedObject[] = failed.slice(0, MAX_LISTED).map((f) => ({
@@ -38,6 +44,7 @@ export class ObjectsFailedError extends Error {
     const complete = failed.length <= MAX_LISTED;
     super(`${failed.length} of ${total} object(s) failed: ${readable.join('; ')}${more}\n${MARKER}${JSON.stringify({ complete, objects: listed })}`);
     this.name = 'ObjectsFailedError';
+    this.failed = failed;
   }
 }
 

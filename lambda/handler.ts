@@ -87,8 +87,7 @@ export function createHandler(getDeps: () => HandlerDeps) {
       if (deps.metrics) publishInvocationMetrics(deps.metrics, results);
     }
     for (const r of results) logObject(deps.logger, r);
-    const failed = results.filter((r) => r.status === 'failed');
-    if (failed.length > 0) throw new ObjectsFailedError(failed, results.length);
+    if (results.some((r) => r.status === 'failed')) throw new ObjectsFailedError(results);
     return { objects: results, ignored };
   };
 }

@@ -14,6 +14,7 @@ import type { RuleEngine } from './sigma/runtime.ts';
 import { detectInSource, readableMatches } from './pipeline.ts';
 import type { Match } from './pipeline.ts';
 import { publishMatches } from './alerts/dispatch.ts';
+import type { DispatchResult } from './alerts/dispatch.ts';
 import type { AlertClaims } from './alerts/dedup.ts';
 import type { PublishAlertsOptions, PublishFailure } from './alerts/publisher.ts';
 
@@ -81,17 +82,31 @@ function publishError(failed: readonly PublishFailure[]): ObjectError {
   };
 }
 
+const emptyResult = (ref: ObjectRef) => ({
+  source: s3Source(ref), bucket: ref.bucket, key: ref.key, records: 0, matches: 0, bytes: 0, attempts: 0, alertsPublished: 0, alertsDeduplicated: 0, alertsAggregated: 0,
+});
+
 /**
  * Reads, evaluates and alerts one object. Records read before a failure are still evaluated and alerted; a
  * transient read failure starts the object over (before anything is published, so nothing is alerted twice).
+ * An unexpected exception (a bug) fails this object as `internal-error`, never its neighbours.
  *
  * @example const result = await processObject({ bucket, key }, { config, engine, s3, sns });
  */
 export async function processObject(ref: ObjectRef, deps: ProcessDeps): Promise<ObjectResult> {
   const started = performance.now();
-  const source = s3Source(ref);
-  const empty = { source, bucket: ref.bucket, key: ref.key, records: 0, matches: 0, bytes: 0, attempts: 0, alertsPublished: 0, alertsDeduplicated: 0, alertsAggregated: 0 };
   const done = (result: Omit<ObjectResult, 'durationMs'>): ObjectResult => ({ ...result, durationMs: Math.round(performance.now() - started) });
+  try {
+    return await readDetectPublish(ref, deps, done);
+  } catch (err) {
+    const e = err as Error;
+    return done({ ...emptyResult(ref), status: 'failed', error: { kind: 'internal-error', message: `${s3Source(ref)}: ${e?.name}: ${e?.message}`, transient: false } });
+  }
+}
+
+async function readDetectPublish(ref: ObjectRef, deps: ProcessDeps, done: (result: Omit<ObjectResult, 'durationMs'>) => ObjectResult): Promise<ObjectResult> {
+  const source = s3Source(ref);
+  const empty = emptyResult(ref);
 
   const keyKind = classifyKey(ref.key);
   if (keyKind === 'digest' || keyKind === 'insight') {
@@ -107,11 +122,18 @@ export async function processObject(ref: ObjectRef, deps: ProcessDeps): Promise<
   }
 
   const { readable, errors } = readableMatches(matches);
-  const published = await publishMatches(readable, {
-    sns: deps.sns, topicArn: deps.config.alertTopicArn, claims: deps.claims, stormThreshold: deps.config.stormThreshold, publish: deps.publishRetry,
-  });
+  const read = { ...empty, attempts, records: outcome.records, matches: outcome.matches, bytes: outcome.bytesRead };
+  let published: DispatchResult;
+  try {
+    published = await publishMatches(readable, {
+      sns: deps.sns, topicArn: deps.config.alertTopicArn, claims: deps.claims, stormThreshold: deps.config.stormThreshold, publish: deps.publishRetry,
+    });
+  } catch (err) {
+    const e = err as Error;
+    return done({ ...read, status: 'failed', error: { kind: 'internal-error', message: `${source}: alerting failed: ${e?.name}: ${e?.message}`, transient: false } });
+  }
   const base = {
-    ...empty, attempts, records: outcome.records, matches: outcome.matches, bytes: outcome.bytesRead,
+    ...read,
     alertsPublished: published.published, alertsDeduplicated: published.deduplicated, alertsAggregated: published.aggregated,
     ...(published.claimErrors.length > 0 ? { warnings: published.claimErrors.map((e) => `de-duplication table unavailable, alert sent unchecked: ${e}`) } : {}),
   };

@@ -12,9 +12,17 @@ import type { ObjectResult } from './objectProcessor.ts';
 export const DEFAULT_SERVICE_NAME = 'cloudtrail-sigma';
 
 /** The parts of a Powertools Logger the handler uses (tests pass a recorder). */
-export type LogSink = Pick<Logger, 'info' | 'warn' | 'error'>;
+export interface LogSink {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
 /** The parts of a Powertools Metrics the handler uses (tests pass a recorder). */
-export type MetricSink = Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+export interface MetricSink {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  publishStoredMetrics(): unknown;
+}
 
 export function createLogger(env: NodeJS.ProcessEnv = process.env): Logger {
   return new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME?.trim() || DEFAULT_SERVICE_NAME });
@@ -81,3 +89,4 @@ export function logObject(logger: LogSink, r: ObjectResult): void {
   else logger.info(r.status === 'skipped' ? 'object skipped' : 'object processed', fields);
   for (const warning of r.warnings ?? []) logger.warn(warning, { object: r.source });
 }
+

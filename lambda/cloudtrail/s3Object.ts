@@ -32,8 +32,8 @@ export function isTransientReadError(err: ObjectReadError): boolean {
 
 /** What AccessDenied means here, naming the permission: S3 says when KMS refused, otherwise either may be missing. */
 function accessDeniedMessage(ref: ObjectRef, err: Error): string {
-  const said = `(S3: ${err.name}: ${err.message})`;
-  if (/kms/i.test(`${err.name} ${err.message}`)) {
+  const said = err.name === 'Unknown' || err.name === 'UnknownError' ? '(S3 answered 403 without an error code)' : `(S3: ${err.name}: ${err.message})`;
+  if (/kms|customer master key|ciphertext/i.test(`${err.name} ${err.message}`)) {
     return `GetObject AccessDenied: missing kms:Decrypt on the trail's KMS key (grant it to the function's role and allow it in the key policy) ${said}`;
   }
   return `GetObject AccessDenied: missing s3:GetObject on arn:aws:s3:::${ref.bucket}/${ref.key} (role policy or bucket policy), or kms:Decrypt on the trail's KMS key if the bucket uses SSE-KMS; without s3:ListBucket S3 also answers AccessDenied for a key that does not exist ${said}`;
@@ -49,11 +49,13 @@ export async function openS3Object(s3: S3Client, ref: ObjectRef): Promise<AsyncI
   } catch (err) {
     if (err instanceof ObjectReadError) throw err;
     const name = (err as Error).name;
-    if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion') {
+    // An error without a body (e.g. a 403 to a request S3 answers without XML) has no code, only its HTTP status.
+    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion' || (status === 404 && name !== 'NoSuchBucket')) {
       throw new ObjectReadError(source, 'no-such-key', 'object does not exist (deleted before it was read, or the key was not decoded)', { cause: err });
     }
     if (name === 'NoSuchBucket') throw new ObjectReadError(source, 'no-such-bucket', `bucket ${ref.bucket} does not exist`, { cause: err });
-    if (name === 'AccessDenied' || name === 'Forbidden' || name === 'KMS.AccessDeniedException' || name === 'AccessDeniedException') {
+    if (name === 'AccessDenied' || name === 'Forbidden' || name === 'KMS.AccessDeniedException' || name === 'AccessDeniedException' || status === 403) {
       throw new ObjectReadError(source, 'access-denied', accessDeniedMessage(ref, err as Error), { cause: err });
     }
     throw new ObjectReadError(source, isTransient(err) ? 'transient' : 'read-error', `GetObject failed: ${name}: ${(err as Error).message}`, { cause: err });
