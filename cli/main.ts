@@ -14,6 +14,8 @@ import { CHECK_FORMATS, LIST_FORMATS, rulesCheck, rulesList, rulesNavigator, rul
 import type { CheckFormat, ListFormat } from './commands/rules.ts';
 import { replay } from './commands/replay.ts';
 import { REPLAY_FLAGS, readReplayOptions } from './replay/options.ts';
+import { redrive } from './commands/redrive.ts';
+import { REDRIVE_FLAGS, readRedriveOptions } from './redrive/options.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -38,6 +40,9 @@ Usage:
       the number of cores; an interrupted or partly failed replay continues with --resume.
   cloudtrail-sigma replay --remote --state-machine ARN --bucket NAME --prefix PREFIX
       Start the deployed Step Functions backfill on the prefix and follow it until it ends.
+  cloudtrail-sigma redrive --queue URL [--topic-arn ARN] [--dedup-table NAME] [--rules DIR]… [--strict]
+      Reprocess the objects in the detector's failure queue (FailureQueueUrl) and publish their alerts; delete the
+      messages whose objects all succeed, report the others with the reason. --topic-arn defaults to ALERT_TOPIC_ARN.
 
 Options:
   --rules DIR        Sigma rules folder (repeatable); default: the bundled rules
@@ -68,6 +73,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
   ...REPLAY_FLAGS,
+  ...REDRIVE_FLAGS,
 } satisfies ParseArgsConfig['options'];
 
 export async function main(argv: string[]): Promise<number> {
@@ -97,6 +103,8 @@ export async function main(argv: string[]): Promise<number> {
         minLevel: choice<Level>('min-level', values['min-level'], LEVELS, 'informational'),
         format: choice<Format>('format', values.format, FORMATS, 'table'),
       }));
+    case 'redrive':
+      return redrive(readRedriveOptions(values, rest));
     case 'rules': {
       const [sub] = rest;
       const rules = values.rules ?? [];

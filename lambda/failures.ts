@@ -98,10 +98,12 @@ export function readFailureMessage(body: string, attributes: Record<string, stri
     const condition = typeof data.requestContext.condition === 'string' ? data.requestContext.condition : 'failed';
     const errorType = typeof response.errorType === 'string' ? `${response.errorType}: ` : '';
     const failedObjects = errorMessage === undefined ? undefined : failedObjectsIn(errorMessage);
+    // The objects' own errors are shown when they are redone; the message only says how many failed.
+    const why = failedObjects ? `, ${failedObjects.length} object(s) failed` : errorMessage === undefined ? '' : ` (${errorType}${errorSummary(errorMessage)})`;
     return {
       event: data.requestPayload,
       shape: 'invocation-record',
-      previousError: `${condition}${errorMessage === undefined ? '' : ` (${errorType}${errorSummary(errorMessage)})`}`,
+      previousError: `${condition}${why}`,
       ...(failedObjects ? { failedObjects } : {}),
     };
   }

@@ -69,8 +69,10 @@ export interface ObjectResult {
 /** SNS refusals that a later try will meet again. */
 const PERMANENT_PUBLISH_CODES = /InvalidParameter|MessageTooLong|BatchEntryId|AuthorizationError|AccessDenied|NotFound|KMSDisabled|KMSInvalidState|KMSNotFound|KMSOptInRequired|InvalidSecurity/;
 
+/** The result names the object beside the message, so the message does not repeat it. */
 function readError(err: ObjectReadError): ObjectError {
-  return { kind: err.kind, message: err.message, transient: isTransientReadError(err) };
+  const message = err.message.startsWith(`${err.source}: `) ? err.message.slice(err.source.length + 2) : err.message;
+  return { kind: err.kind, message, transient: isTransientReadError(err) };
 }
 
 function publishError(failed: readonly PublishFailure[]): ObjectError {
@@ -100,7 +102,7 @@ export async function processObject(ref: ObjectRef, deps: ProcessDeps): Promise<
     return await readDetectPublish(ref, deps, done);
   } catch (err) {
     const e = err as Error;
-    return done({ ...emptyResult(ref), status: 'failed', error: { kind: 'internal-error', message: `${s3Source(ref)}: ${e?.name}: ${e?.message}`, transient: false } });
+    return done({ ...emptyResult(ref), status: 'failed', error: { kind: 'internal-error', message: `${e?.name}: ${e?.message}`, transient: false } });
   }
 }
 
@@ -130,7 +132,7 @@ async function readDetectPublish(ref: ObjectRef, deps: ProcessDeps, done: (resul
     });
   } catch (err) {
     const e = err as Error;
-    return done({ ...read, status: 'failed', error: { kind: 'internal-error', message: `${source}: alerting failed: ${e?.name}: ${e?.message}`, transient: false } });
+    return done({ ...read, status: 'failed', error: { kind: 'internal-error', message: `alerting failed: ${e?.name}: ${e?.message}`, transient: false } });
   }
   const base = {
     ...read,

@@ -99,7 +99,7 @@ describe('Function: handler() retries', () => {
       assert.ok(err instanceof ObjectsFailedError);
       assert.equal(err.failed[0]!.attempts, 3);
       assert.deepEqual(err.failed[0]!.error, {
-        kind: 'transient', transient: true, message: `s3://${BUCKET}/${key}: GetObject failed: SlowDown: Please reduce your request rate.`,
+        kind: 'transient', transient: true, message: 'GetObject failed: SlowDown: Please reduce your request rate.',
       });
       return true;
     });

@@ -18,12 +18,13 @@ ${selection}
 `;
 
 /** StopLogging, and a rule reading through `__proto__` / `constructor.prototype` keys of requestParameters. */
+export const TEST_RULE_SOURCES = [
+  rule('6f0f5f3c-0000-4000-8000-000000000001', 'Trail stopped', '    eventSource: cloudtrail.amazonaws.com\n    eventName: StopLogging'),
+  rule('6f0f5f3c-0000-4000-8000-000000000002', 'Prototype keys', "    eventName: PutBucketPolicy\n    requestParameters.__proto__.polluted: 'yes'\n    requestParameters.constructor.prototype.polluted: 'yes'"),
+];
+
 export function testRules(): CompiledRule[] {
-  const sources = [
-    rule('6f0f5f3c-0000-4000-8000-000000000001', 'Trail stopped', '    eventSource: cloudtrail.amazonaws.com\n    eventName: StopLogging'),
-    rule('6f0f5f3c-0000-4000-8000-000000000002', 'Prototype keys', "    eventName: PutBucketPolicy\n    requestParameters.__proto__.polluted: 'yes'\n    requestParameters.constructor.prototype.polluted: 'yes'"),
-  ];
-  return sources.map((text, i) => {
+  return TEST_RULE_SOURCES.map((text, i) => {
     const [result] = compileRuleSource(text, `rule-${i}.yml`);
     if (!result?.rule) throw new Error(`test rule ${i} does not compile: ${result?.reason}`);
     return result.rule;
