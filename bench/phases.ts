@@ -5,12 +5,12 @@
  *   c  full pipeline, bundled rules     d  full pipeline, every rule of the shared corpus
  */
 import { createReadStream, readFileSync } from 'node:fs';
-import { decodedChunks } from '../lambda/cloudtrail/decompress.ts';
+import { decodedChunks, FILE_READ_BYTES } from '../lambda/cloudtrail/decompress.ts';
 import { detectInSource } from '../lambda/pipeline.ts';
 import { parseBundle, RuleEngine } from '../lambda/sigma/runtime.ts';
 
 const [phase, file, bundlePath] = process.argv.slice(2);
-const open = () => createReadStream(file!, { highWaterMark: 1024 * 1024 });
+const open = () => createReadStream(file!, { highWaterMark: FILE_READ_BYTES });
 
 async function run(): Promise<{ bytes: number; records: number; matches: number }> {
   switch (phase) {

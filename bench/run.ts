@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import { writeDeliveryFile } from '../samples/generator.ts';
 import { compileRuleFolders, makeBundle } from '../lambda/sigma/index.ts';
 import { BUNDLE_PATH, BUNDLED_RULES_DIR } from '../cli/rulesSource.ts';
-import { ESBUILD_TARGET, ESM_REQUIRE_BANNER } from '../cdk/defaults.ts';
+import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, LAMBDA_ALLOCATOR_ENV } from '../cdk/defaults.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'bench', '.cache');
@@ -54,8 +54,11 @@ async function bundle(entry: string, outfile: string, minify: boolean): Promise<
   return outfile;
 }
 
+/** The Lambda's environment for the allocator (cdk/defaults.ts), so peak RSS is what the function sees. */
+const LAMBDA_ENV = { ...process.env, ...LAMBDA_ALLOCATOR_ENV };
+
 function runNode(script: string, args: string[]): string {
-  return execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  return execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20, env: LAMBDA_ENV });
 }
 
 function median(values: number[]): number {

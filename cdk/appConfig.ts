@@ -21,6 +21,7 @@ export const CONTEXT_KEYS = {
   timeoutSeconds: 'function timeout (default 300)',
   reservedConcurrency: 'reserved concurrency (default none)',
   logRetentionDays: 'function log retention, a CloudWatch Logs value such as 30, 90, 365 (default 90)',
+  backfill: 'true | false: add the Step Functions backfill that `replay --remote` starts (default false)',
 } as const;
 export type ContextKey = keyof typeof CONTEXT_KEYS;
 

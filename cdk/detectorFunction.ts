@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
-import { ARCHITECTURE, ESBUILD_TARGET, ESM_REQUIRE_BANNER, HANDLER_ENTRY, METRICS_NAMESPACE, RULES_BUNDLE_FILE, RUNTIME, SERVICE_NAME, type ResolvedProps } from './defaults.ts';
+import { ARCHITECTURE, ESBUILD_TARGET, ESM_REQUIRE_BANNER, HANDLER_ENTRY, LAMBDA_ALLOCATOR_ENV, METRICS_NAMESPACE, RULES_BUNDLE_FILE, RUNTIME, SERVICE_NAME, type ResolvedProps } from './defaults.ts';
 import { compileRulesFile } from './rulesBundle.ts';
 
 /** Shell command copying a file into the asset, for the shell the local bundler runs hooks in. */
@@ -66,6 +66,7 @@ export function createDetectorFunction(scope: Construct, { props, environment, f
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...LAMBDA_ALLOCATOR_ENV,
         ...environment,
       },
       description: `cloudtrail-sigma detector (${rules.ruleCount} rules)`,

@@ -24,16 +24,17 @@ export interface Match {
 }
 
 /**
- * A matched record kept as bytes until someone reads it: detection never pays for a full parse, and consumers
- * (alerts, output) parse each matched record once.
+ * A matched record kept as text until someone reads it: detection never pays for a full parse, and consumers
+ * (alerts, output) parse each matched record once. Text rather than a copy of the bytes: short-lived strings are
+ * reclaimed by V8's young-generation collections, while many small buffers would pile up as external memory.
  */
 class MatchedRecord {
   private parsed: Record<string, unknown> | undefined;
-  constructor(private readonly bytes: Buffer, private readonly source: string, private readonly index: number) {}
+  constructor(private readonly text: string, private readonly source: string, private readonly index: number) {}
   get value(): Record<string, unknown> {
     if (!this.parsed) {
       try {
-        this.parsed = JSON.parse(this.bytes.toString('utf8')) as Record<string, unknown>;
+        this.parsed = JSON.parse(this.text) as Record<string, unknown>;
       } catch (err) {
         throw new ObjectReadError(this.source, 'bad-record', `record ${this.index} is not valid JSON: ${(err as Error).message}`, { cause: err, recordIndex: this.index });
       }
@@ -119,7 +120,7 @@ export async function detectInSource(
     try {
       const matched = engine.matching(rec, engine.candidates(rec.eventName(), rec.eventSource()));
       if (!matched) return;
-      const holder = new MatchedRecord(rec.bytes(), source, rec.index);
+      const holder = new MatchedRecord(rec.text(), source, rec.index);
       for (const rule of matched) {
         matches++;
         onMatch(new LazyMatch(rule, holder, rec.index, source));

@@ -1,5 +1,6 @@
 /** `cloudtrail-sigma scan PATH…`: the main job's pipeline on local files and folders, no AWS involved. */
 import { createReadStream } from 'node:fs';
+import { FILE_READ_BYTES } from '../../lambda/cloudtrail/decompress.ts';
 import type { Level } from '../../lambda/sigma/index.ts';
 import { planInputs } from '../inputs.ts';
 import { Reporter } from '../output.ts';
@@ -44,7 +45,7 @@ export async function scan(opts: ScanOptions): Promise<number> {
   await sink.start();
 
   for (const file of plan.files) {
-    const { outcome, matches, failure } = await detectSource(file, createReadStream(file, { highWaterMark: 1 << 20 }), prepared.engine);
+    const { outcome, matches, failure } = await detectSource(file, createReadStream(file, { highWaterMark: FILE_READ_BYTES }), prepared.engine);
     stats.add(outcome);
     for (const m of matches) stats.countMatch(m.rule.level);
     await sink.deliver(matches);

@@ -7,15 +7,21 @@ import type { ZlibOptions } from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
 import { once } from 'node:events';
 
-/** Inflate chunk size: larger chunks mean fewer scanner calls per MB. */
-const CHUNK_SIZE = 1024 * 1024;
+/**
+ * Inflate chunk size. Each chunk is one zlib thread-pool task and one scanner call: large enough that inflating
+ * runs alongside scanning, small enough that chunks waiting for garbage collection stay a few MB.
+ */
+const CHUNK_SIZE = 256 * 1024;
 /**
  * Inflated bytes zlib may run ahead of the scanner. zlib inflates on the libuv thread pool, so with room to run
  * ahead it works in parallel with record scanning on the main thread instead of taking turns with it.
  */
-const READ_AHEAD = 2 * 1024 * 1024;
+const READ_AHEAD = 1024 * 1024;
 /** Compressed bytes queued for zlib, so it keeps inflating while the main thread is busy scanning. */
 const COMPRESSED_READ_AHEAD = 1024 * 1024;
+
+/** Read size for local files: compressed input is inflated a read at a time, so small reads keep output bursts small. */
+export const FILE_READ_BYTES = 64 * 1024;
 
 /** Reads at least `n` bytes (fewer at the end of the stream) and puts them back, without consuming them. */
 async function peek(source: Readable, n: number): Promise<Buffer> {

@@ -108,11 +108,6 @@ export class ScannedRecord implements RecordView {
     return this.end - this.start;
   }
 
-  /** A copy of the record's bytes (the scanner reuses its buffer after the callback). */
-  bytes(): Buffer {
-    return Buffer.from(this.buf.subarray(this.start, this.end));
-  }
-
   /** The record's JSON text. */
   text(): string {
     return this.buf.toString('utf8', this.start, this.end);
