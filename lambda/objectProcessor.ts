@@ -17,6 +17,7 @@ import { publishMatches } from './alerts/dispatch.ts';
 import type { DispatchResult } from './alerts/dispatch.ts';
 import type { AlertClaims } from './alerts/dedup.ts';
 import type { PublishAlertsOptions, PublishFailure } from './alerts/publisher.ts';
+import { mapLimit } from './mapLimit.ts';
 
 export interface ProcessDeps {
   readonly config: Pick<HandlerConfig, 'alertTopicArn' | 'stormThreshold'>;
@@ -146,16 +147,3 @@ async function readDetectPublish(ref: ObjectRef, deps: ProcessDeps, done: (resul
   return done({ ...base, status: 'ok' });
 }
 
-/** Runs `work` over `items` with at most `limit` in flight, keeping the order of results. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}

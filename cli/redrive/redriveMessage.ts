@@ -7,7 +7,8 @@ import { objectsFromEvent } from '../../lambda/cloudtrail/notifications.ts';
 import type { ObjectRef } from '../../lambda/cloudtrail/types.ts';
 import { readFailureMessage } from '../../lambda/failures.ts';
 import type { FailureMessage } from '../../lambda/failures.ts';
-import { mapLimit, processObject } from '../../lambda/objectProcessor.ts';
+import { processObject } from '../../lambda/objectProcessor.ts';
+import { mapLimit } from '../../lambda/mapLimit.ts';
 import type { ObjectResult, ProcessDeps } from '../../lambda/objectProcessor.ts';
 
 export interface MessageOutcome {

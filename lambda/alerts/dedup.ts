@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mapLimit } from '../mapLimit.ts';
 
 export type ClaimOutcome =
   | { readonly status: 'claimed' }
@@ -37,19 +38,6 @@ export interface DynamoDbClaimsOptions {
   readonly concurrency?: number;
   /** @default Date.now */
   readonly now?: () => number;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 const errorOf = (err: unknown) => ({ code: (err as Error).name || 'Error', message: (err as Error).message ?? String(err) });
