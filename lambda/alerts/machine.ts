@@ -12,15 +12,11 @@ export type MachineMatch = { alertType: 'match' } & MatchDocument & {
   recordBytes?: number;
 };
 
-export interface MachineAggregate {
+/** The rule and source fields an aggregate shares with a match document. */
+type RuleAndSource = Pick<MatchDocument, 'ruleId' | 'ruleFile' | 'title' | 'level' | 'status' | 'tags' | 'source'>;
+
+export interface MachineAggregate extends RuleAndSource {
   alertType: 'aggregate';
-  ruleId: string;
-  ruleFile: string;
-  title: string;
-  level: string;
-  status: string;
-  tags: string[];
-  source: string;
   count: number;
   firstEventTime: string;
   lastEventTime: string;
