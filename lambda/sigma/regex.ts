@@ -1,10 +1,13 @@
 /**
  * Regular expressions from rules. JavaScript's engine backtracks and record values are attacker-controlled, so:
- * patterns with nested unbounded quantifiers (the shape of catastrophic backtracking, e.g. `(a+)+`, `(.*)*`) are
- * rejected at compile time, and the evaluator never lets a regex see more than MAX_REGEX_INPUT characters.
+ * patterns of the shapes behind catastrophic backtracking (see regexRisk.ts) are rejected at compile time, and
+ * the evaluator never lets a regex see more than MAX_REGEX_INPUT characters. The policy: docs/regex-policy.md.
  */
 import type { Matcher } from './ir.ts';
 import { RuleCompileError } from './errors.ts';
+import { backtrackingRisk } from './regexRisk.ts';
+
+export { backtrackingRisk };
 
 /** Characters of a value a regular expression is run on; longer values are cut to this length first. */
 export const MAX_REGEX_INPUT = 65_536;
@@ -24,54 +27,9 @@ export function regexMatcher(pattern: string, modifierFlags: string, path: reado
   } catch (err) {
     throw new RuleCompileError(`bad regular expression /${pattern}/: ${(err as Error).message}`, path, { cause: err });
   }
-  const risk = backtrackingRisk(source);
+  const risk = backtrackingRisk(source, flagText);
   if (risk) throw new RuleCompileError(`regular expression /${pattern}/ rejected: ${risk}`, path);
   return { kind: 're', pattern: source, flags: flagText };
-}
-
-/**
- * Finds a group that is repeated without bound while it can itself repeat without bound (star height > 1),
- * the construct behind exponential backtracking. Returns a reason, or undefined when none is found.
- */
-export function backtrackingRisk(source: string): string | undefined {
-  // Stack of open groups: does the group contain an unbounded quantifier?
-  const stack: boolean[] = [];
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const c = source[i]!;
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') stack.push(false);
-    else if (c === ')') {
-      const innerUnbounded = stack.pop() ?? false;
-      const quant = unboundedQuantifierAt(source, i + 1);
-      if (innerUnbounded && quant) {
-        return `nested unbounded quantifier near '${source.slice(Math.max(0, i - 20), i + 1 + quant)}' can backtrack catastrophically`;
-      }
-      if ((innerUnbounded || quant) && stack.length > 0) stack[stack.length - 1] = true;
-    } else if (unboundedQuantifierAt(source, i) && stack.length > 0) {
-      stack[stack.length - 1] = true;
-    }
-  }
-  return undefined;
-}
-
-/** Length of an unbounded quantifier (`*`, `+`, `{n,}`) starting at `i`, else 0. */
-function unboundedQuantifierAt(source: string, i: number): number {
-  const c = source[i];
-  if (c === '*' || c === '+') return 1;
-  if (c === '{') {
-    const m = /^\{\d*,\}/.exec(source.slice(i));
-    if (m) return m[0].length;
-  }
-  return 0;
 }
 
 /** Escapes that stand for one literal character (others, like `\\d` or `\\b`, are classes or assertions). */
