@@ -6,6 +6,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { FUNCTION_DIMENSION, METRIC } from '../lambda/metricNames.ts';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './defaults.ts';
 
 export interface AlarmOptions {
   readonly handler: lambda.IFunction;
@@ -24,6 +26,32 @@ function anyIn(scope: Construct, id: string, metric: cloudwatch.IMetric, descrip
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
+}
+
+/** One of the detector's own EMF metrics (lambda/observability.ts), with the dimensions it is emitted with. */
+function detectorMetric(handler: lambda.IFunction, metricName: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME, [FUNCTION_DIMENSION]: handler.functionName },
+    period,
+    statistic: cloudwatch.Stats.SUM,
+  });
+}
+
+/** CloudTrail delivers a file every few minutes per account and region: three hours without one is an outage. */
+function silentDetector(scope: Construct, handler: lambda.IFunction, topic: sns.ITopic): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, 'DetectorSilentAlarm', {
+    metric: detectorMetric(handler, METRIC.objectsProcessed, Duration.hours(1)),
+    alarmDescription:
+      'cloudtrail-sigma processed no log file for 3 hours: the trail, its S3 notification or EventBridge rule, or the function may be broken, and nothing is being watched.',
+    threshold: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
   });
   alarm.addAlarmAction(new SnsAction(topic));
   return alarm;
@@ -60,5 +88,13 @@ export function createAlarms(scope: Construct, { handler, failureQueue, opsTopic
       'Log files that cloudtrail-sigma could not process wait in the failure queue: fix the cause, then run `cloudtrail-sigma redrive --queue URL`.',
       opsTopic,
     ),
+    anyIn(
+      scope,
+      'ObjectsFailedAlarm',
+      detectorMetric(handler, METRIC.objectsFailed, PERIOD),
+      'cloudtrail-sigma could not process a log file (the function log names it, with the error kind); it is retried, then queued for `cloudtrail-sigma redrive`.',
+      opsTopic,
+    ),
+    silentDetector(scope, handler, opsTopic),
   ];
 }
