@@ -79,7 +79,14 @@ export function createHandler(getDeps: () => HandlerDeps) {
   return async (event: unknown, context?: Context): Promise<InvocationResult> => {
     const deps = getDeps();
     if (context) deps.logger.addContext?.(context);
-    const { objects, ignored } = objectsFromEvent(event);
+    let found: ReturnType<typeof objectsFromEvent>;
+    try {
+      found = objectsFromEvent(event);
+    } catch (err) {
+      deps.logger.error('event not understood: no object read', { error: { name: (err as Error).name, message: (err as Error).message } });
+      throw err;
+    }
+    const { objects, ignored } = found;
     for (const reason of ignored) deps.logger.info('notification ignored', { reason });
     let results: ObjectResult[] = [];
     try {

@@ -178,6 +178,13 @@ describe('Function: handler() failure record', () => {
 });
 
 describe('Function: handler() observability', () => {
+  it('logs an event it cannot read, and fails so the event reaches the failure queue', async () => {
+    const { handler, rec } = setup();
+    await assert.rejects(handler({ hello: 'world' }), /event has an unknown shape/);
+    assert.equal(rec.logs[0]?.level, 'error');
+    assert.equal(rec.logs[0]?.message, 'event not understood: no object read');
+  });
+
   it('logs one structured line per object and emits every metric once per invocation', async () => {
     const { handler, rec } = setup();
     const [good, gone, digest] = [trailKey(), trailKey(), trailKey('CloudTrail-Digest')];

@@ -186,10 +186,9 @@ describe('Bad input through the handler (moto S3)', { skip: skipUnlessMoto() }, 
   });
 
   it('invalid UTF-8: decoded with replacement characters, evaluated and alerted', async () => {
-    const bytes = Buffer.concat([Buffer.from(JSON.stringify(stop({ userAgent: 'AGENT' })).replace('AGENT', '')).subarray(0, 0), Buffer.from('{"Records":[')]);
     const record = Buffer.from(JSON.stringify(stop({ userAgent: '@@' })));
     const at = record.indexOf('@@');
-    const broken = Buffer.concat([bytes, record.subarray(0, at), Buffer.from([0xff, 0xfe, 0xc3]), record.subarray(at + 2), Buffer.from(']}')]);
+    const broken = Buffer.concat([Buffer.from('{"Records":['), record.subarray(0, at), Buffer.from([0xff, 0xfe, 0xc3]), record.subarray(at + 2), Buffer.from(']}')]);
     const r = await beside(await put(gzipSync(broken)));
     assert.equal(r.bad.status, 'ok');
     assert.equal(r.bad.alertsPublished, 1);
