@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { decodedChunks } from './cloudtrail/decompress.ts';
-import { RecordScanner } from './cloudtrail/recordScanner.ts';
+import { MAX_NESTING, RecordScanner } from './cloudtrail/recordScanner.ts';
 import type { ScannedRecord } from './cloudtrail/recordScanner.ts';
 import { ObjectReadError, RecordStreamError, SkippedContentError } from './cloudtrail/errors.ts';
 import type { LoadedRule } from './sigma/loader.ts';
@@ -117,6 +117,11 @@ export async function detectInSource(
   let firstError: ObjectReadError | undefined;
 
   const onRecord = (rec: ScannedRecord) => {
+    if (rec.tooDeep) {
+      badRecords++;
+      firstError ??= new ObjectReadError(source, 'record-too-deep', `record ${rec.index} is nested more than ${MAX_NESTING} levels deep: not evaluated`, { recordIndex: rec.index });
+      return;
+    }
     try {
       const matched = engine.matching(rec, engine.candidates(rec.eventName(), rec.eventSource()));
       if (!matched) return;

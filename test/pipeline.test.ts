@@ -127,4 +127,14 @@ describe('Function: detectInSource()', () => {
     assert.equal(matches.length, 1);
     assert.match(String(matches[0]!.record.userAgent), /\uFFFD/);
   });
+
+  it('reports a record nested thousands of levels deep without evaluating it, and evaluates the others', async () => {
+    const deep = `{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":${'['.repeat(10_000)}1${']'.repeat(10_000)}}`;
+    const { outcome, matches } = await run(Buffer.from(`{"Records":[${deep},${JSON.stringify(stop)}]}`), 4096);
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.error?.kind, 'record-too-deep');
+    assert.equal(outcome.error?.recordIndex, 0);
+    assert.equal(matches.length, 1);
+    assert.equal(matches[0]!.recordIndex, 1);
+  });
 });

@@ -21,6 +21,12 @@ const COMMA = 0x2c;
 const COLON = 0x3a;
 const DOT = 0x2e;
 
+/**
+ * Records nested deeper than this are reported, not evaluated: CloudTrail nests about ten levels, and recursive
+ * code on a record thousands of levels deep (JSON.stringify, the rule walk) would exhaust the stack.
+ */
+export const MAX_NESTING = 100;
+
 /** Records larger than this are reported as errors instead of growing memory without bound. */
 export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;
 
@@ -63,6 +69,8 @@ function keyBytes(key: string): Buffer {
 export class ScannedRecord implements RecordView {
   /** 0-based position of the record in its source. */
   index = 0;
+  /** Nested deeper than MAX_NESTING: to be reported, not evaluated. */
+  tooDeep = false;
   private buf: Buffer = Buffer.alloc(0);
   private start = 0;
   private end = 0;
@@ -214,6 +222,7 @@ export class RecordScanner {
   private objNameSlot = -1;
   private objSourceSlot = -1;
   private objDottedKey = false;
+  private objTooDeep = false;
   private objExpectKey = true;
   private objTop = false;
   private skipping = false;
@@ -471,6 +480,7 @@ export class RecordScanner {
     this.objNameSlot = -1;
     this.objSourceSlot = -1;
     this.objDottedKey = false;
+    this.objTooDeep = false;
     this.objExpectKey = true;
   }
 
@@ -570,6 +580,7 @@ export class RecordScanner {
           case OPEN_BRACKET:
             if (depth === 1 && capture) slots[this.objKeys * SLOT + 2] = p - start;
             depth++;
+            if (depth > MAX_NESTING) this.objTooDeep = true;
             break;
           case CLOSE_BRACE:
           case CLOSE_BRACKET:
@@ -643,6 +654,7 @@ export class RecordScanner {
     }
     const rec = this.record;
     rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex, this.objNameSlot, this.objSourceSlot, this.objDottedKey);
+    rec.tooDeep = this.objTooDeep;
     if (this.objTop) {
       this.mode = 'top';
       if (rec.has('Records')) {

@@ -232,7 +232,16 @@ export function compileRuleSource(source: string, file: string, options: Compile
       }
       return undefined;
     };
-    const value = toRuleValue(doc);
+    let value: unknown;
+    try {
+      value = toRuleValue(doc);
+    } catch (err) {
+      // yaml throws (not reports) for an unresolved alias or an alias bomb past maxAliasCount.
+      return {
+        file: ruleFileName(file, index), documentIndex: index, id: '', title: '', status: 'invalid',
+        reason: `YAML error: ${(err as Error).message.split('\n')[0]}`,
+      } satisfies RuleCheckResult;
+    }
     return (isFilterDocument(value) ? compileFilterDocument : compileRuleDocument)(value, file, options, index, locate);
   });
 }

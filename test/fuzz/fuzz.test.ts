@@ -21,17 +21,6 @@ const CASE_BUDGET_MS = 5_000;
 /** Loading and compiling the inputs before the first case. */
 const SETUP_BUDGET_MS = 60_000;
 
-/**
- * Problems the fuzz found in code outside this test's reach, reported to its owners: cases whose every problem
- * matches one are listed, not failed. Remove an entry once it is fixed; the test then guards the fix.
- */
-const KNOWN_ISSUES: { problem: RegExp; owner: string }[] = [
-  // yaml's alias limit throws from doc.toJS(); compileRuleSource should return the rule as invalid instead.
-  { problem: /^threw ReferenceError: (Excessive alias count|Unresolved alias)/, owner: 'lambda/sigma/compiler.ts (toRuleValue)' },
-];
-
-const knownIssue = (problem: string) => KNOWN_ISSUES.find((k) => k.problem.test(problem));
-
 interface Failure {
   index: number;
   description: string;
@@ -98,12 +87,6 @@ describe('Fuzz: mutated deliveries and rules', () => {
     t.diagnostic(`${cases} cases from ${ready.deliveries} deliveries and ${ready.rules} rule files in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     t.diagnostic(`time in delivery cases ${(timing.deliveries / 1000).toFixed(1)} s, rule cases ${(timing.rules / 1000).toFixed(1)} s; slowest case ${timing.slowest.index} (${timing.slowest.ms.toFixed(0)} ms): ${timing.slowest.description}`);
     assert.equal(cases, ONLY === undefined ? CASES : 1);
-    const known = failures.filter((f) => f.problems.every((p) => knownIssue(p)));
-    for (const issue of KNOWN_ISSUES) {
-      const hits = known.filter((f) => f.problems.some((p) => issue.problem.test(p)));
-      if (hits.length > 0) t.diagnostic(`known issue in ${issue.owner}: ${hits.length} case(s), e.g. case ${hits[0]!.index}: ${hits[0]!.problems[0]}`);
-    }
-    failures.splice(0, failures.length, ...failures.filter((f) => !known.includes(f)));
     const report = failures.slice(0, 10).map((f) => `case ${f.index}: ${f.problems.join('; ')}\n  ${f.description}`).join('\n');
     assert.deepEqual(failures.length, 0, `fuzz seed ${SEED}: ${failures.length} case(s) failed (replay with FUZZ_SEED=${SEED} FUZZ_CASE=i):\n${report}`);
   });
