@@ -2,7 +2,17 @@
  * Data on stdout, everything else on stderr. Matches are written through a stream so long output is not cut off
  * in a pipe; progress redraws one line on a terminal and prints a plain line every few seconds elsewhere.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
+import { UsageError } from './exitCodes.ts';
+
+/** Opens --output before any work starts, so a path that cannot be written is a usage error, not a late crash. */
+function openOutput(path: string, append: boolean): number {
+  try {
+    return openSync(path, append ? 'a' : 'w');
+  } catch (err) {
+    throw new UsageError(`cannot write --output ${path}: ${(err as Error).message}`);
+  }
+}
 import type { Writable } from 'node:stream';
 import { once } from 'node:events';
 
@@ -14,8 +24,10 @@ export class Reporter {
 
   /** `append`: add to an existing output file (a resumed replay) instead of replacing it. */
   constructor(outputFile?: string, private readonly err: NodeJS.WriteStream = process.stderr, append = false) {
-    this.out = outputFile ? createWriteStream(outputFile, { flags: append ? 'a' : 'w' }) : process.stdout;
+    this.out = outputFile ? createWriteStream('', { fd: openOutput(outputFile, append) }) : process.stdout;
     this.ownsOut = Boolean(outputFile);
+    // Non-terminal progress starts after the first interval, so short runs print only their summary.
+    this.lastProgress = err.isTTY ? 0 : Date.now();
   }
 
   /** One line of data (a match). Waits when the consumer is slower than the scan. */

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileRuleFolders, parseBundle } from '../lambda/sigma/index.ts';
 import type { CompiledRule, RuleCheckResult } from '../lambda/sigma/index.ts';
+import { UsageError } from './exitCodes.ts';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUNDLED_RULES_DIR = join(PROJECT_ROOT, 'rules');
@@ -25,7 +26,7 @@ export function selectRules(folders: readonly string[]): RuleSelection {
     folders = [BUNDLED_RULES_DIR];
   }
   for (const f of folders) {
-    if (!existsSync(f)) throw new Error(`rules folder not found: ${f}`);
+    if (!existsSync(f)) throw new UsageError(`rules folder not found: ${f}`);
   }
   const { rules, results } = compileRuleFolders(folders);
   return { rules, problems: results.filter((r) => r.status !== 'ok') };

@@ -72,8 +72,7 @@ const PERMANENT_PUBLISH_CODES = /InvalidParameter|MessageTooLong|BatchEntryId|Au
 
 /** The result names the object beside the message, so the message does not repeat it. */
 function readError(err: ObjectReadError): ObjectError {
-  const message = err.message.startsWith(`${err.source}: `) ? err.message.slice(err.source.length + 2) : err.message;
-  return { kind: err.kind, message, transient: isTransientReadError(err) };
+  return { kind: err.kind, message: err.detail, transient: isTransientReadError(err) };
 }
 
 function publishError(failed: readonly PublishFailure[]): ObjectError {

@@ -37,7 +37,7 @@ export async function scan(opts: ScanOptions): Promise<number> {
     stats.sources++;
   }
   for (const m of plan.missing) {
-    reporter.warn(`failed ${m.path}: ${m.reason}`);
+    reporter.warn(`failed ${m.path}: not-found: ${m.reason}`);
     stats.failed++;
     stats.sources++;
   }
@@ -49,7 +49,7 @@ export async function scan(opts: ScanOptions): Promise<number> {
     stats.add(outcome);
     for (const m of matches) stats.countMatch(m.rule.level);
     await sink.deliver(matches);
-    if (failure) reporter.warn(`failed ${failure.message}`);
+    if (failure) reporter.warn(`failed ${failure.source}: ${failure.kind}: ${failure.detail}`);
     if (outcome.status === 'skipped') reporter.warn(`skipped ${file}: ${outcome.skipReason}`);
     reporter.progress(`${stats.sources}/${plan.files.length + plan.skipped.length} files, ${stats.records} records, ${stats.matches} matches`);
   }

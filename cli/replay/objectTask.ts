@@ -90,7 +90,7 @@ export async function runObjectTask(task: ObjectTask, ctx: ObjectTaskContext): P
     deduplicated = delivery.deduplicated ?? 0;
     deliveryFailure = delivery.failure && `publish-failed: ${delivery.failure}`;
   }
-  const why = failure ? `${failure.kind}: ${failure.message}` : deliveryFailure;
+  const why = failure ? `${failure.kind}: ${failure.detail}` : deliveryFailure;
   return {
     key: task.key,
     status: why ? 'failed' : outcome.status,

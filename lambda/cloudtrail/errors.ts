@@ -5,6 +5,8 @@ export class ObjectReadError extends Error {
   readonly source: string;
   /** Short machine-readable kind, e.g. `not-json`, `truncated-gzip`, `no-records`. */
   readonly kind: string;
+  /** What is wrong, without the source (the message is `source: detail`). */
+  readonly detail: string;
   /** 0-based index of the record being read when it failed, if any. */
   readonly recordIndex?: number;
   constructor(source: string, kind: string, message: string, options?: ErrorOptions & { recordIndex?: number }) {
@@ -12,6 +14,7 @@ export class ObjectReadError extends Error {
     this.name = 'ObjectReadError';
     this.source = source;
     this.kind = kind;
+    this.detail = message;
     if (options?.recordIndex !== undefined) this.recordIndex = options.recordIndex;
   }
 }

@@ -53,8 +53,8 @@ describe('CLI: scan', () => {
   it('names every file it could not read, scans the rest and exits 1', async () => {
     const run = await runCli(['scan', dir, '--format', 'jsonl']);
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /failed .*broken\.json: expected a quoted key/);
-    assert.match(run.stderr, /failed .*truncated\.json\.gz: gzip data ends early/);
+    assert.match(run.stderr, /failed .*broken\.json: not-json: expected a quoted key/);
+    assert.match(run.stderr, /failed .*truncated\.json\.gz: truncated-gzip: gzip data ends early/);
     assert.match(run.stderr, /1 passed over/);
     assert.equal(jsonLines(run.stdout).filter((m) => m.eventName === 'StopLogging').length, 2);
   });
@@ -104,7 +104,7 @@ describe('CLI: scan', () => {
   it('reports a missing path as a failed input', async () => {
     const run = await runCli(['scan', join(dir, 'nope.json'), join(dir, 'good.json.gz'), '--format', 'jsonl']);
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /failed .*nope\.json: no such file or folder/);
+    assert.match(run.stderr, /failed .*nope\.json: not-found: no such file or folder/);
     assert.equal(jsonLines(run.stdout).length, 1);
   });
 });
@@ -113,8 +113,8 @@ describe('CLI: scan over the whole shared corpus', { skip: skipUnlessCorpus() },
   it('reads ~34k records, names the two broken files, exits 1, and finds the AppSync CreateApiKey', async () => {
     const run = await runCli(['scan', CLOUDTRAIL_CORPUS, '--format', 'jsonl']);
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /failed .*aws\.execution\.ec2-user-data\.json: expected ',' or ']' after record 0/);
-    assert.match(run.stderr, /failed .*suzaku-sample-data-copy\/aws\/cloudtrail\/CreateApiKey\.json: expected a quoted key/);
+    assert.match(run.stderr, /failed .*aws\.execution\.ec2-user-data\.json: not-json: expected ',' or ']' after record 0/);
+    assert.match(run.stderr, /failed .*suzaku-sample-data-copy\/aws\/cloudtrail\/CreateApiKey\.json: not-json: expected a quoted key/);
     const records = Number(/records: (\d+)/.exec(run.stderr)?.[1]);
     assert.ok(records > 34_000, `records: ${records}`);
     const seed = jsonLines(run.stdout).filter((m) => m.ruleId === SEED_RULE);
