@@ -62,9 +62,10 @@ function summaryLines(o: ReplayOptions, stats: RunStats, r: LocalReplayResult, c
   if (o.topicArn) lines.push(`alerts published: ${r.published}${r.deduplicated ? `; matches already alerted (not sent again): ${r.deduplicated}` : ''}`);
   const passed = [...r.passedOver].map(([reason, n]) => `${PASS_REASONS[reason]}: ${n.objects} objects${n.folders ? `, ${n.folders} folders` : ''}`);
   if (passed.length > 0) lines.push(`not read: ${passed.join('; ')}`);
-  if (r.doneEarlier > 0 || checkpoint.totals.objects > stats.sources) {
+  const earlier = Math.max(checkpoint.totals.objects - stats.sources, r.doneEarlier);
+  if (earlier > 0) {
     const t = checkpoint.totals;
-    lines.push(`resumed: ${r.doneEarlier} objects finished earlier were skipped; all runs together: ${t.objects} objects, ${t.records} records, ${t.matches} matches`);
+    lines.push(`resumed: ${earlier} objects finished in earlier runs were not read again; all runs together: ${Math.max(t.objects, stats.sources + earlier)} objects, ${t.records} records, ${t.matches} matches`);
   }
   if (r.failed.length > 0) {
     lines.push(`failed objects (${r.failed.length}):`);

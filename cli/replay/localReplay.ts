@@ -155,7 +155,8 @@ export async function runLocalReplay(listing: ListingOptions, deps: LocalReplayD
     if (retried) checkpoint.retried(key, report.failure);
     else checkpoint.finished(key, report.failure);
     const t = checkpoint.totals;
-    t.objects++;
+    // An earlier run's failure tried again was counted by that run already.
+    if (!retried) t.objects++;
     t.records += report.records;
     t.matches += report.levels.length;
     t.bytes += report.bytesRead;

@@ -88,6 +88,16 @@ describe('CLI: scan', () => {
     assert.equal((await runCli(['frobnicate'])).status, 2);
   });
 
+  it('exits 2 before any work for an --output it cannot write or a --rules folder that does not exist', async () => {
+    const out = await runCli(['scan', 'samples', '--output', join(dir, 'no-such-folder', 'x.csv')]);
+    assert.equal(out.status, 2);
+    assert.match(out.stderr, /^cloudtrail-sigma: cannot write --output .*no-such-folder\/x\.csv: ENOENT/);
+    assert.doesNotMatch(out.stderr, /records:/);
+    const rules = await runCli(['scan', 'samples', '--rules', join(dir, 'no-such-rules')]);
+    assert.equal(rules.status, 2);
+    assert.match(rules.stderr, /rules folder not found/);
+  });
+
   it('reports an uncompilable --rules rule and skips it, or stops with --strict', async () => {
     const rules = join(dir, 'rules');
     mkdirSync(rules);
