@@ -95,7 +95,7 @@ function listOrNone(items: readonly string[], none: string): string {
 function filters(r: CatalogRule): string {
   if (!r.filters.length) return '';
   const items = r.filters.map((f) => `<li><strong>${esc(f.title)}</strong> <span class="muted">(${esc(f.ruleFile)})</span>${f.description ? `<div class="muted">${esc(f.description)}</div>` : ''}</li>`);
-  return `<h2 id="filters">Tuning filters applied</h2><p>Their searches appear below as <code>&lt;filter file&gt;:&lt;name&gt;</code>.</p><ul class="plain">${items.join('')}</ul>`;
+  return `<h2 id="filters">Tuning filters applied</h2><p>Their searches appear in the condition stages above as <code>&lt;filter file&gt;:&lt;name&gt;</code>.</p><ul class="plain">${items.join('')}</ul>`;
 }
 
 export function rulePage(r: CatalogRule, catalog: Catalog, show: ShowValue): string {
