@@ -339,7 +339,13 @@ export class RecordScanner {
       }
       if (this.objStart >= 0) {
         const end = this.scanObject();
-        if (end === NEED_MORE) return;
+        if (end === NEED_MORE) {
+          // Checked here too: inside one long string or number the scan never reaches its per-token check.
+          if (this.buf.length - this.objStart > this.maxRecordBytes) {
+            throw this.error('record-too-large', `record ${this.recordIndex} is larger than ${this.maxRecordBytes} bytes`, this.objStart);
+          }
+          return;
+        }
         this.finishObject(end);
         continue;
       }
@@ -375,7 +381,10 @@ export class RecordScanner {
             this.pos = p + 1;
           } else if (c === QUOTE) {
             const end = this.stringEnd(p);
-            if (end === NEED_MORE) return;
+            if (end === NEED_MORE) {
+              if (buf.length - p > this.maxRecordBytes) throw this.error('record-too-large', `a key of the delivery object is larger than ${this.maxRecordBytes} bytes`, p);
+              return;
+            }
             this.currentKeyIsRecords = end - p === 9 && buf.toString('latin1', p + 1, end - 1) === 'Records';
             this.mode = 'wrapper-colon';
             this.pos = end;
@@ -572,7 +581,7 @@ export class RecordScanner {
           p++;
           continue;
         }
-        if (depth === 1 && this.objExpectKey && c !== CLOSE_BRACE) {
+        if (depth === 1 && capture && this.objExpectKey && c !== CLOSE_BRACE) {
           throw this.error('not-json', `expected a quoted key in record ${this.recordIndex}, found ${this.describe(c)}`, p);
         }
         switch (c) {

@@ -151,4 +151,18 @@ describe('Class: RecordScanner', () => {
     assert.equal(seen.length, 2);
     assert.deepEqual(JSON.parse(seen[0]!.text), big);
   });
+
+  it('refuses a record that is one endless string as soon as it passes the limit, in bounded memory', () => {
+    const scanner = new RecordScanner({ onRecord: () => undefined }, 64 * 1024);
+    scanner.push(Buffer.from('{"Records":[{"eventName":"StopLogging","userAgent":"'));
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    assert.throws(() => {
+      for (let i = 0; i < 1000; i++) scanner.push(chunk);
+    }, /record 0 is larger than 65536 bytes/);
+  });
+
+  it('skips object and array values of other delivery keys after Records', () => {
+    const seen = scan(`{"Records":${JSON.stringify(records)},"meta":{"a":[1,{"b":"}"}]},"list":[[1],{"c":2}]}`);
+    assert.equal(seen.length, 3);
+  });
 });
