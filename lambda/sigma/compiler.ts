@@ -78,6 +78,10 @@ function checkDocument(
   try {
     return { file: ruleFile, documentIndex, ...head, status: 'ok', reason: '', ...compile(ruleFile) };
   } catch (err) {
+    if (err instanceof RangeError) {
+      // A stack overflow on a pathological document (nesting thousands deep): that rule is invalid, not the run.
+      return { file: ruleFile, documentIndex, ...head, status: 'invalid', reason: `rule too deeply nested to compile (${err.message})` };
+    }
     if (!(err instanceof RuleProblemError)) throw err;
     const where = err.path.length ? ` at ${formatPath(err.path)}${lineNote(locate?.(err.path))}` : '';
     const status: RuleStatus = err instanceof UnsupportedFeatureError ? 'unsupported' : 'invalid';
@@ -114,7 +118,8 @@ function compileSearches(
   section: Record<string, unknown>, key: string, reserved: readonly string[], options: CompileOptions,
 ): { detections: Record<string, Detection>; condition: Condition } {
   const names = Object.keys(section).filter((k) => k !== 'condition' && !reserved.includes(k));
-  const detections: Record<string, Detection> = {};
+  // No prototype: an identifier named `__proto__` must be an entry like any other.
+  const detections: Record<string, Detection> = Object.create(null) as Record<string, Detection>;
   for (const name of names) {
     detections[name] = compileDetection(section[name], [key, name], options);
   }
@@ -242,7 +247,15 @@ export function compileRuleSource(source: string, file: string, options: Compile
         reason: `YAML error: ${(err as Error).message.split('\n')[0]}`,
       } satisfies RuleCheckResult;
     }
-    return (isFilterDocument(value) ? compileFilterDocument : compileRuleDocument)(value, file, options, index, locate);
+    try {
+      return (isFilterDocument(value) ? compileFilterDocument : compileRuleDocument)(value, file, options, index, locate);
+    } catch (err) {
+      // A compiler bug must cost one rule, named, not the whole run.
+      return {
+        file: ruleFileName(file, index), documentIndex: index, id: '', title: '', status: 'invalid',
+        reason: `internal compiler error: ${(err as Error).message}`,
+      } satisfies RuleCheckResult;
+    }
   });
 }
 

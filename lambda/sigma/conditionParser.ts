@@ -27,11 +27,27 @@ function tokenize(text: string, path: readonly (string | number)[]): Token[] {
 
 const isKeyword = (t: Token | undefined, word: string) => t?.type === 'word' && t.text.toLowerCase() === word;
 
+/** Does `name` fit a pattern whose only wildcard is `*`? Linear: fixed parts placed leftmost, no regex. */
+function fitsPattern(pattern: string, name: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === name;
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (!name.startsWith(first) || !name.endsWith(last) || first.length + last.length > name.length) return false;
+  let at = first.length;
+  const end = name.length - last.length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const found = name.indexOf(parts[i]!, at);
+    if (found < 0 || found + parts[i]!.length > end) return false;
+    at = found + parts[i]!.length;
+  }
+  return true;
+}
+
 /** Identifier names matched by a pattern; `*` is the only wildcard in identifier patterns. */
 function matchIdentifiers(pattern: string, names: readonly string[]): string[] {
   if (pattern === 'them') return names.filter((n) => !n.startsWith('_'));
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return names.filter((n) => re.test(n));
+  return names.filter((n) => fitsPattern(pattern, n));
 }
 
 /** Parses one condition string; `names` are the rule's search identifiers. */
@@ -59,10 +75,19 @@ export function parseCondition(text: string, names: readonly string[], path: rea
     }
     return args.length === 1 ? args[0]! : { op: 'and', args };
   };
+  let depth = 0;
+  const nested = <T>(parse: () => T): T => {
+    if (++depth > MAX_CONDITION_DEPTH) fail(`nested more than ${MAX_CONDITION_DEPTH} levels deep`);
+    try {
+      return parse();
+    } finally {
+      depth--;
+    }
+  };
   const parseNot = (): Condition => {
     if (isKeyword(peek(), 'not')) {
       i++;
-      return { op: 'not', arg: parseNot() };
+      return nested(() => ({ op: 'not', arg: parseNot() }));
     }
     return parseAtom();
   };
@@ -71,7 +96,7 @@ export function parseCondition(text: string, names: readonly string[], path: rea
     if (!t) return fail('ends too early');
     if (t.type === '(') {
       i++;
-      const inner = parseOr();
+      const inner = nested(parseOr);
       if (peek()?.type !== ')') fail(`missing ')' for '(' at ${t.pos}`);
       i++;
       return inner;
@@ -90,6 +115,9 @@ export function parseCondition(text: string, names: readonly string[], path: rea
       if (n === 0) fail(`'0 of' is not meaningful`);
       if (n === 1) return args.length === 1 ? args[0]! : { op: 'or', args };
       if (n > args.length) return { op: 'const', value: false };
+      if (combinations(args.length, n) > MAX_COMBINATIONS) {
+        throw new UnsupportedFeatureError(`'${t.text} of' over ${args.length} identifiers (more than ${MAX_COMBINATIONS} combinations)`, path);
+      }
       return atLeast(n, args);
     }
     if (['and', 'or', 'not', 'of'].includes(quantifier)) fail(`unexpected '${t.text}' at ${t.pos}`);
@@ -108,6 +136,20 @@ export function parseCondition(text: string, names: readonly string[], path: rea
   const result = parseOr();
   if (i < tokens.length) fail(`unexpected '${tokens[i]!.text}' at ${tokens[i]!.pos}`);
   return result;
+}
+
+/** Parentheses and `not` nested deeper than this make a rule invalid (real rules nest a few levels). */
+const MAX_CONDITION_DEPTH = 64;
+/** `N of` is expanded into combinations; past this many the rule is reported instead of expanded. */
+const MAX_COMBINATIONS = 10_000;
+
+function combinations(n: number, k: number): number {
+  let c = 1;
+  for (let i = 0; i < k; i++) {
+    c = (c * (n - i)) / (i + 1);
+    if (c > MAX_COMBINATIONS) return c;
+  }
+  return c;
 }
 
 /** `N of` with N > 1: an OR over every combination of N identifiers, each an AND. */

@@ -26,4 +26,32 @@ describe('Function: compileRuleSource() on broken YAML', () => {
     assert.equal(r!.status, 'invalid');
     assert.match(r!.reason, /^YAML error \(line \d+\)/);
   });
+
+  it('reports a condition nested thousands of levels deep as invalid', () => {
+    const [r] = compileRuleSource(rule(`  sel: { eventName: X }\n  condition: ${'('.repeat(3000)}sel${')'.repeat(3000)}`), 'deep.yml');
+    assert.equal(r!.status, 'invalid');
+    assert.match(r!.reason, /nested more than 64 levels/);
+    const [n] = compileRuleSource(rule(`  sel: { eventName: X }\n  condition: ${'not '.repeat(20_000)}sel`), 'nots.yml');
+    assert.equal(n!.status, 'invalid');
+  });
+
+  it('reports an N of with too many combinations instead of expanding it', () => {
+    const sels = Array.from({ length: 40 }, (_, i) => `  sel${i}: { eventName: E${i} }`).join('\n');
+    const [r] = compileRuleSource(rule(`${sels}\n  condition: 20 of sel*`), 'combos.yml');
+    assert.equal(r!.status, 'unsupported');
+    assert.match(r!.reason, /20 of' over 40 identifiers/);
+  });
+
+  it('compiles a search identifier named __proto__ like any other', () => {
+    const [r] = compileRuleSource(rule('  __proto__: { eventName: StopLogging }\n  condition: __proto__'), 'proto.yml');
+    assert.equal(r!.status, 'ok', r!.reason);
+    assert.ok(Object.hasOwn(r!.rule!.detections, '__proto__'));
+  });
+
+  it('matches an identifier pattern with many wildcards without a regex (no backtracking)', () => {
+    const name = 'a'.repeat(200);
+    const [r] = compileRuleSource(rule(`  ${name}: { eventName: X }\n  condition: 1 of ${'*a'.repeat(40)}*b`), 'stars.yml');
+    assert.equal(r!.status, 'invalid');
+    assert.match(r!.reason, /matches no search identifier/);
+  });
 });
