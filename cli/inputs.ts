@@ -2,7 +2,7 @@
  * Local inputs of `scan`: files named on the command line are always read; a folder walk reads the file kinds
  * CloudTrail data comes in and passes over the rest. Digest and Insight files are skipped with a notice.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyKey } from '../lambda/cloudtrail/objectKey.ts';
 
@@ -34,9 +34,14 @@ export function planInputs(paths: readonly string[]): InputPlan {
     if (reason) plan.skipped.push({ path, reason });
     else plan.files.push(path);
   };
+  // Folders already walked, by real path: symbolic links are followed, loops are not.
+  const walked = new Set<string>();
   const walk = (dir: string) => {
     let entries;
     try {
+      const real = realpathSync(dir);
+      if (walked.has(real)) return;
+      walked.add(real);
       entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     } catch (err) {
       plan.missing.push({ path: dir, reason: (err as Error).message });
@@ -44,9 +49,20 @@ export function planInputs(paths: readonly string[]): InputPlan {
     }
     for (const e of entries) {
       const full = join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile() && READ_IN_WALK.test(e.name)) add(full);
-      else if (e.isFile()) (plan as { passedOver: number }).passedOver++;
+      let kind: 'dir' | 'file' | 'other' = e.isDirectory() ? 'dir' : e.isFile() ? 'file' : 'other';
+      if (e.isSymbolicLink()) {
+        try {
+          const target = statSync(full);
+          kind = target.isDirectory() ? 'dir' : target.isFile() ? 'file' : 'other';
+        } catch (err) {
+          plan.missing.push({ path: full, reason: `broken symbolic link: ${(err as Error).message}` });
+          continue;
+        }
+      }
+      if (kind === 'dir') walk(full);
+      else if (kind === 'file' && READ_IN_WALK.test(e.name)) add(full);
+      // Other file types, sockets and FIFOs are counted, never silently dropped.
+      else (plan as { passedOver: number }).passedOver++;
     }
   };
   for (const p of paths) {

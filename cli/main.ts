@@ -8,6 +8,7 @@ import type { Level } from '../lambda/sigma/index.ts';
 import { FORMATS } from './render/formats.ts';
 import type { Format } from './render/formats.ts';
 import { EXIT, UsageError } from './exitCodes.ts';
+import { visibleControls } from './output.ts';
 import { PROJECT_ROOT } from './rulesSource.ts';
 import { scan } from './commands/scan.ts';
 import { CHECK_FORMATS, LIST_FORMATS, rulesCheck, rulesList, rulesNavigator, rulesReport } from './commands/rules.ts';
@@ -120,10 +121,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A consumer that stops reading (`| head`) ends the run quietly, as for any Unix filter.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? EXIT.OK);
+});
+
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   const usage = err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`cloudtrail-sigma: ${(err as Error).message}\n${usage ? "Run 'cloudtrail-sigma --help' for usage.\n" : ''}`);
+  process.stderr.write(`cloudtrail-sigma: ${visibleControls((err as Error).message)}\n${usage ? "Run 'cloudtrail-sigma --help' for usage.\n" : ''}`);
   process.exitCode = usage ? EXIT.USAGE : EXIT.INPUTS_FAILED;
 }

@@ -3,7 +3,6 @@ import type { Match } from '../lambda/pipeline.ts';
 import { matchDocument } from '../lambda/alerts/matchDocument.ts';
 import { publishMatches } from '../lambda/alerts/dispatch.ts';
 import type { DispatchContext } from '../lambda/alerts/dispatch.ts';
-import type { Reporter } from './output.ts';
 import { RENDERERS } from './render/formats.ts';
 import type { Format } from './render/formats.ts';
 
@@ -23,32 +22,13 @@ export interface Delivery {
 }
 
 export interface MatchSink {
-  /** Called once before the first delivery (e.g. a table or CSV header). */
-  start(): Promise<void>;
   /** Takes one source's matches; lines of one source stay together even when sources run concurrently. */
   deliver(matches: readonly Match[]): Promise<Delivery>;
-}
-
-/** Match lines in the chosen format, through the reporter's data stream. */
-export class RenderSink implements MatchSink {
-  constructor(private readonly reporter: Reporter, private readonly format: Format) {}
-
-  async start(): Promise<void> {
-    const header = RENDERERS[this.format].header();
-    if (header) await this.reporter.data(header);
-  }
-
-  async deliver(matches: readonly Match[]): Promise<Delivery> {
-    if (matches.length > 0) await this.reporter.data(renderLines(matches, this.format));
-    return { published: 0 };
-  }
 }
 
 /** SNS alerts through the same dispatch as the Lambda (formatting, batching, de-duplication). */
 export class PublishSink implements MatchSink {
   constructor(private readonly ctx: DispatchContext) {}
-
-  async start(): Promise<void> {}
 
   async deliver(matches: readonly Match[]): Promise<Delivery> {
     const result = await publishMatches(matches, this.ctx);

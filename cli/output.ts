@@ -5,6 +5,11 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { UsageError } from './exitCodes.ts';
 
+/** Control characters as `\xNN`, so an error quoting record bytes cannot drive the terminal. */
+export function visibleControls(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** Opens --output before any work starts, so a path that cannot be written is a usage error, not a late crash. */
 function openOutput(path: string, append: boolean): number {
   try {
@@ -30,6 +35,16 @@ export class Reporter {
     this.lastProgress = err.isTTY ? 0 : Date.now();
   }
 
+  /** One line of data, written now (from a synchronous callback); call settle() afterwards. */
+  write(line: string): void {
+    this.out.write(`${line}\n`);
+  }
+
+  /** Waits until the consumer has taken what write() queued, when it is slower than the scan. */
+  async settle(): Promise<void> {
+    if (this.out.writableNeedDrain) await once(this.out, 'drain');
+  }
+
   /** One line of data (a match). Waits when the consumer is slower than the scan. */
   async data(line: string): Promise<void> {
     if (!this.out.write(`${line}\n`)) await once(this.out, 'drain');
@@ -45,9 +60,10 @@ export class Reporter {
     return new Promise((resolve, reject) => this.out.write('', (err) => (err ? reject(err) : resolve())));
   }
 
+  /** A notice on stderr; control characters from record text (terminal escapes) are shown, not sent. */
   warn(message: string): void {
     this.clearProgress();
-    this.err.write(`${message}\n`);
+    this.err.write(`${visibleControls(message)}\n`);
   }
 
   /** A progress line: redrawn in place on a terminal, at most every 2 s as plain lines otherwise. */

@@ -91,7 +91,8 @@ export function readableMatches(matches: readonly Match[]): { readable: Match[];
 /** Digest files are JSON objects with these keys and no Records. */
 function classifyTopObject(source: string) {
   return (rec: ScannedRecord): void => {
-    if (rec.has('digestPublicKeyFingerprint') || (rec.has('logFiles') && rec.has('digestStartTime'))) {
+    // Only a file's first value can make it a digest: a later one is a (bad) record among records.
+    if (rec.index === 0 && (rec.has('digestPublicKeyFingerprint') || (rec.has('logFiles') && rec.has('digestStartTime')))) {
       throw new SkippedContentError('digest', 'CloudTrail digest file (no records)');
     }
     if (!rec.has('eventName') && !rec.has('eventSource') && !rec.has('eventTime')) {

@@ -137,4 +137,11 @@ describe('Function: detectInSource()', () => {
     assert.equal(matches.length, 1);
     assert.equal(matches[0]!.recordIndex, 1);
   });
+
+  it('takes a later NDJSON record with digest-like keys as a record, not the file as a digest', async () => {
+    const odd = { ...stop, digestPublicKeyFingerprint: 'ab' };
+    const { outcome, matches } = await run(Buffer.from([stop, odd, stop].map((r) => JSON.stringify(r)).join('\n')));
+    assert.equal(outcome.status, 'ok');
+    assert.equal(matches.length, 3);
+  });
 });

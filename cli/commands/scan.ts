@@ -7,8 +7,11 @@ import { Reporter } from '../output.ts';
 import type { Format } from '../render/formats.ts';
 import { RunStats } from '../runStats.ts';
 import { EXIT, exitCodeFor } from '../exitCodes.ts';
-import { detectSource, prepareEngine } from '../detection.ts';
-import { RenderSink } from '../matchSinks.ts';
+import { prepareEngine } from '../detection.ts';
+import { RENDERERS } from '../render/formats.ts';
+import { detectInSource } from '../../lambda/pipeline.ts';
+import { matchDocument } from '../../lambda/alerts/matchDocument.ts';
+import { ObjectReadError } from '../../lambda/cloudtrail/errors.ts';
 
 export interface ScanOptions {
   readonly paths: readonly string[];
@@ -41,14 +44,28 @@ export async function scan(opts: ScanOptions): Promise<number> {
     stats.failed++;
     stats.sources++;
   }
-  const sink = new RenderSink(reporter, opts.format);
-  await sink.start();
+  const header = RENDERERS[opts.format].header();
+  if (header) await reporter.data(header);
 
+  const render = RENDERERS[opts.format];
   for (const file of plan.files) {
-    const { outcome, matches, failure } = await detectSource(file, createReadStream(file, { highWaterMark: FILE_READ_BYTES }), prepared.engine);
-    stats.add(outcome);
-    for (const m of matches) stats.countMatch(m.rule.level);
-    await sink.deliver(matches);
+    // Matches are written as they are found, so a file with millions of them never sits in memory.
+    let unreadable: ObjectReadError | undefined;
+    const outcome = await detectInSource(file, createReadStream(file, { highWaterMark: FILE_READ_BYTES }), prepared.engine, (m) => {
+      let line: string;
+      try {
+        line = render.line(matchDocument(m));
+      } catch (err) {
+        if (!(err instanceof ObjectReadError)) throw err;
+        unreadable ??= err;
+        return;
+      }
+      stats.countMatch(m.rule.level);
+      reporter.write(line);
+    });
+    await reporter.settle();
+    const failure = outcome.error ?? unreadable;
+    stats.add(failure && outcome.status === 'ok' ? { ...outcome, status: 'failed' } : outcome);
     if (failure) reporter.warn(`failed ${failure.source}: ${failure.kind}: ${failure.detail}`);
     if (outcome.status === 'skipped') reporter.warn(`skipped ${file}: ${outcome.skipReason}`);
     reporter.progress(`${stats.sources}/${plan.files.length + plan.skipped.length} files, ${stats.records} records, ${stats.matches} matches`);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -109,6 +109,17 @@ describe('CLI: scan', () => {
     assert.equal(jsonLines(run.stdout).length, 1);
     const strict = await runCli(['scan', join(dir, 'good.json.gz'), '--rules', rules, '--strict']);
     assert.equal(strict.status, 2);
+  });
+
+  it('follows symbolic links in a folder walk, without looping, and counts other file types', async () => {
+    const walk = join(dir, 'links');
+    mkdirSync(walk);
+    symlinkSync(join(dir, 'good.json.gz'), join(walk, 'trail.json.gz'));
+    symlinkSync(walk, join(walk, 'loop'));
+    const run = await runCli(['scan', walk, '--format', 'jsonl']);
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(jsonLines(run.stdout).length, 1);
+    assert.match(run.stderr, /files: 1 read/);
   });
 
   it('reports a missing path as a failed input', async () => {
