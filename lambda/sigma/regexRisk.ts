@@ -3,13 +3,16 @@
  * so rules using them are rejected when they are compiled (docs/regex-policy.md):
  *   1. a repeated group that itself repeats without bound: `(a+)+`, `(.*)*` (star height above one);
  *   2. a repeated group whose alternatives can start alike: `(a|a)*`, `(\w|\d)+`, `(ab|a)*`;
- *   3. many counted iterations of a part that can match nothing: `(a?){25}`, `(a|b?){20}`.
+ *   3. many counted iterations of a part that can match nothing or varies in length: `(a?){25}`, `(.*a){20}`;
+ *   4. three or more unbounded repeats side by side over the same characters: `\w*\w*\w*`.
  * The check is conservative (it may reject a pattern that would in fact be fast) and works on a parse of the
  * pattern, comparing character sets over a fixed sample of characters (ASCII plus some beyond it).
  */
 
 /** Counted repeats longer than this behave like unbounded ones for backtracking. */
 const LARGE_COUNT = 100;
+/** Unbounded repeats side by side over the same characters: this many are rejected. */
+const MAX_ADJACENT_REPEATS = 3;
 /** More counted iterations than this, each able to match nothing, are rejected (2^16 ways is still fast). */
 const MAX_EMPTY_ITERATIONS = 16;
 
@@ -195,6 +198,17 @@ function hasUnbounded(n: Node): boolean {
   }
 }
 
+/** Can the node match texts of different lengths (it holds a repeat whose count is not fixed)? */
+function varies(n: Node): boolean {
+  switch (n.t) {
+    case 'seq': return n.items.some(varies);
+    case 'alt': return true;
+    case 'group': return varies(n.body);
+    case 'repeat': return n.min !== n.max || varies(n.body);
+    default: return false;
+  }
+}
+
 /** A non-capturing or capturing group around a single sequence is that sequence. */
 function unwrap(n: Node): Node {
   return n.t === 'group' && !n.look ? unwrap(n.body) : n;
@@ -210,7 +224,7 @@ class Checker {
   /** The first risk found in `n`, outermost first. */
   check(n: Node): string | undefined {
     switch (n.t) {
-      case 'seq': return this.firstOf(n.items);
+      case 'seq': return this.adjacentRepeats(n.items) ?? this.firstOf(n.items);
       case 'alt': return this.firstOf(n.alts);
       case 'group': return this.check(n.body);
       case 'repeat': return this.repeat(n);
@@ -226,10 +240,34 @@ class Checker {
     return undefined;
   }
 
+  /**
+   * Three or more unbounded repeats side by side over overlapping characters (`\w*\w*\w*`): the text can be split
+   * among them in polynomially many ways of high degree, which is as bad as exponential on 64 KB values.
+   */
+  private adjacentRepeats(items: readonly Node[]): string | undefined {
+    let run: Node[] = [];
+    for (const x of items) {
+      const r = unwrap(x);
+      if (r.t === 'repeat' && r.max === Infinity && (run.length === 0 || run.every((y) => first(y) & first(r)))) {
+        run.push(r);
+        if (run.length >= MAX_ADJACENT_REPEATS) {
+          return `${run.length} unbounded repeats side by side over the same characters near '${this.src.slice(run[0]!.at, r.end)}' (polynomial backtracking of high degree)`;
+        }
+      } else {
+        run = r.t === 'repeat' && r.max === Infinity ? [r] : [];
+      }
+    }
+    return undefined;
+  }
+
   private repeat(n: Extract<Node, { t: 'repeat' }>): string | undefined {
     // Counted iterations that may each match nothing: every way of sharing the text among them is tried.
     if (n.counted && nullable(n.body) && (n.min > MAX_EMPTY_ITERATIONS || (n.max > MAX_EMPTY_ITERATIONS && n.max !== Infinity))) {
       return `counted repeat '${this.near(n)}' of a part that can match nothing: its iterations can share the text in exponentially many ways`;
+    }
+    // Many counted iterations of a part that varies in length, like `(.*a){20}` or `(a{1,30}){1,30}`.
+    if (n.max !== Infinity && n.max > MAX_EMPTY_ITERATIONS && varies(n.body)) {
+      return `counted repeat '${this.near(n)}' of a part of varying length: its iterations can share the text in too many ways`;
     }
     if (n.max === Infinity) {
       if (hasUnbounded(n.body)) {

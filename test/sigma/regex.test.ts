@@ -41,6 +41,14 @@ describe('Function: backtrackingRisk()', () => {
     assert.equal(backtrackingRisk('\\[(a|b)*\\]'), undefined);
   });
 
+  it('rejects many counted iterations of a part of varying length, and unbounded repeats side by side', () => {
+    assert.match(backtrackingRisk('(.*a){20}$')!, /^counted repeat '\(\.\*a\)\{20\}' of a part of varying length/);
+    assert.match(backtrackingRisk('^(a{1,30}){1,30}$')!, /of a part of varying length/);
+    assert.match(backtrackingRisk('\\w*\\w*\\w*\\w*\\w*\\w*!')!, /^3 unbounded repeats side by side/);
+    assert.equal(backtrackingRisk('(\\d{1,3}\\.){3}\\d{1,3}'), undefined, 'a few counted iterations stay allowed');
+    assert.equal(backtrackingRisk('.*b.*c'), undefined, 'repeats separated by a literal stay allowed');
+  });
+
   it('accepts the patterns Sigma rules use', () => {
     for (const pattern of [
       '^arn:aws:sts::\\d{12}:assumed-role/.+$', '.+:assumed-role/aws:.+', '"AWS"\\s*:\\s*(\\[\\s*)?"(arn:aws:iam::)?\\d{12}',
