@@ -48,11 +48,11 @@ describe('Class: Reporter progress', () => {
     assert.equal(r.terminalWidth, 100);
   });
 
-  it('prints plain lines at most every two seconds in a pipe', () => {
+  it('prints plain lines at most every two seconds in a pipe, the first after two seconds', () => {
     const err = fakeStderr(false);
     const r = new Reporter(undefined, err.stream);
     for (let i = 0; i < 50; i++) r.progress(`line ${i}`);
-    assert.deepEqual(err.chunks, ['line 0\n']);
+    assert.deepEqual(err.chunks, [], 'a run shorter than the interval prints only its summary');
     assert.equal(r.terminalWidth, undefined);
   });
 });
