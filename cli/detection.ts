@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { RuleEngine, LEVELS } from '../lambda/sigma/index.ts';
-import type { CompiledRule, Level } from '../lambda/sigma/index.ts';
+import type { CompiledRule, Level, Placeholders } from '../lambda/sigma/index.ts';
 import { detectInSource, readableMatches } from '../lambda/pipeline.ts';
 import type { Match, SourceOutcome } from '../lambda/pipeline.ts';
 import type { ObjectReadError } from '../lambda/cloudtrail/errors.ts';
@@ -24,6 +24,8 @@ export interface RuleOptions {
   readonly minLevel: Level;
   /** Stop with exit 2 when a rule does not compile. @default false */
   readonly strict: boolean;
+  /** Values for `expand` placeholders (--placeholders FILE). @default undefined - rules using expand are unsupported */
+  readonly placeholders?: Placeholders;
 }
 
 export interface PreparedEngine {
@@ -34,7 +36,7 @@ export interface PreparedEngine {
 
 /** Compiles or loads the rules, reporting each one that does not compile; undefined when --strict stops the run. */
 export function prepareEngine(opts: RuleOptions, reporter: Reporter): PreparedEngine | undefined {
-  const selection = selectRules(opts.rules);
+  const selection = selectRules(opts.rules, opts.placeholders);
   for (const p of selection.problems) reporter.warn(`rule ${p.file}: ${p.status}: ${p.reason}`);
   if (opts.strict && selection.problems.length > 0) {
     reporter.warn(`${selection.problems.length} rule(s) did not compile; stopping (--strict)`);

@@ -9,7 +9,7 @@ import { FORMATS } from './render/formats.ts';
 import type { Format } from './render/formats.ts';
 import { EXIT, UsageError } from './exitCodes.ts';
 import { visibleControls } from './output.ts';
-import { PROJECT_ROOT } from './rulesSource.ts';
+import { PROJECT_ROOT, readPlaceholders } from './rulesSource.ts';
 import { scan } from './commands/scan.ts';
 import { CHECK_FORMATS, LIST_FORMATS, rulesCheck, rulesList, rulesNavigator, rulesReport } from './commands/rules.ts';
 import type { CheckFormat, ListFormat } from './commands/rules.ts';
@@ -47,6 +47,7 @@ Usage:
 
 Options:
   --rules DIR        Sigma rules folder (repeatable); default: the bundled rules
+  --placeholders F   YAML file of values for the expand modifier's %name% placeholders (scan, rules check)
   --min-level LEVEL  ${LEVELS.join(' | ')} (default informational)
   --format FORMAT    scan: ${FORMATS.join(' | ')} (default table); rules check: ${CHECK_FORMATS.join(' | ')}; rules list: ${LIST_FORMATS.join(' | ')}
   --out PATH         rules report: the catalog folder; rules navigator: the layer file
@@ -66,6 +67,7 @@ function choice<T extends string>(name: string, value: string | undefined, choic
 
 const OPTIONS = {
   rules: { type: 'string', multiple: true },
+  placeholders: { type: 'string' },
   'min-level': { type: 'string' },
   format: { type: 'string' },
   output: { type: 'string' },
@@ -98,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
         format: choice<Format>('format', values.format, FORMATS, 'table'),
         output: values.output,
         strict: values.strict ?? false,
+        ...(values.placeholders ? { placeholders: readPlaceholders(values.placeholders) } : {}),
       });
     case 'replay':
       return replay(readReplayOptions(values, rest, {
@@ -109,7 +112,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'rules': {
       const [sub] = rest;
       const rules = values.rules ?? [];
-      if (sub === 'check') return rulesCheck({ rules, format: choice<CheckFormat>('format', values.format, CHECK_FORMATS, 'text') });
+      if (sub === 'check') {
+        const placeholders = values.placeholders ? readPlaceholders(values.placeholders) : undefined;
+        return rulesCheck({ rules, format: choice<CheckFormat>('format', values.format, CHECK_FORMATS, 'text'), ...(placeholders ? { placeholders } : {}) });
+      }
       if (sub === 'list') return rulesList({ rules, format: choice<ListFormat>('format', values.format, LIST_FORMATS, 'table') });
       if (sub === 'navigator') return rulesNavigator({ rules, out: values.out });
       if (sub !== 'report') throw new UsageError(`unknown rules subcommand '${sub ?? ''}' (expected: check, list, report, navigator)`);

@@ -5,8 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { compileRuleFolders, parseBundle } from '../lambda/sigma/index.ts';
-import type { CompiledRule, RuleCheckResult } from '../lambda/sigma/index.ts';
+import type { CompiledRule, Placeholders, RuleCheckResult } from '../lambda/sigma/index.ts';
 import { UsageError } from './exitCodes.ts';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,15 +20,40 @@ export interface RuleSelection {
   readonly problems: RuleCheckResult[];
 }
 
-/** The bundle when no folder is given (compiling rules/ if the bundle was never built), else the folders. */
-export function selectRules(folders: readonly string[]): RuleSelection {
+/**
+ * Values for the `expand` modifier's `%name%` placeholders, from a YAML file of `name: value` or `name: [values]`
+ * (`--placeholders FILE`).
+ */
+export function readPlaceholders(path: string): Placeholders {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`cannot read --placeholders ${path}: ${(err as Error).message}`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`--placeholders ${path} must be a map of placeholder names to values`);
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(doc)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => v === null || typeof v === 'object')) throw new UsageError(`--placeholders ${path}: ${name} must be a value or a list of values`);
+    out[name] = values.map(String);
+  }
+  return out;
+}
+
+/**
+ * The bundle when no folder is given (compiling rules/ if the bundle was never built, or when placeholders are
+ * given), else the folders.
+ */
+export function selectRules(folders: readonly string[], placeholders?: Placeholders): RuleSelection {
   if (folders.length === 0) {
+    if (placeholders) return selectRules([BUNDLED_RULES_DIR], placeholders);
     if (existsSync(BUNDLE_PATH)) return { rules: [...parseBundle(readFileSync(BUNDLE_PATH, 'utf8'), BUNDLE_PATH).rules], problems: [] };
     folders = [BUNDLED_RULES_DIR];
   }
   for (const f of folders) {
     if (!existsSync(f)) throw new UsageError(`rules folder not found: ${f}`);
   }
-  const { rules, results } = compileRuleFolders(folders);
+  const { rules, results } = compileRuleFolders(folders, placeholders ? { placeholders } : {});
   return { rules, problems: results.filter((r) => r.status !== 'ok') };
 }

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileRuleFolders } from '../../lambda/sigma/index.ts';
-import type { RuleCheckResult } from '../../lambda/sigma/index.ts';
+import type { RuleCheckResult, Placeholders } from '../../lambda/sigma/index.ts';
 import { BUNDLED_RULES_DIR } from '../rulesSource.ts';
 import { Reporter } from '../output.ts';
 import { EXIT } from '../exitCodes.ts';
@@ -28,6 +28,8 @@ export interface RulesCheckOptions {
   readonly rules: readonly string[];
   /** @default 'text' */
   readonly format: CheckFormat;
+  /** Values for `expand` placeholders. @default undefined - rules using expand are unsupported */
+  readonly placeholders?: Placeholders;
 }
 
 export interface RulesListOptions {
@@ -66,7 +68,7 @@ export async function rulesCheck(opts: RulesCheckOptions): Promise<number> {
   const reporter = new Reporter();
   const folders = ruleFolders(opts.rules, reporter);
   if (!folders) return EXIT.USAGE;
-  const { results } = compileRuleFolders(folders);
+  const { results } = compileRuleFolders(folders, opts.placeholders ? { placeholders: opts.placeholders } : {});
   for (const r of results) await reporter.data(opts.format === 'jsonl' ? jsonl(r) : text(r));
   const count = (s: string) => results.filter((r) => r.status === s).length;
   reporter.summary([`rules: ${results.length} documents: ${count('ok')} ok, ${count('unsupported')} unsupported, ${count('invalid')} invalid`]);

@@ -1,7 +1,7 @@
 /** `cloudtrail-sigma scan PATH…`: the main job's pipeline on local files and folders, no AWS involved. */
 import { createReadStream } from 'node:fs';
 import { FILE_READ_BYTES } from '../../lambda/cloudtrail/decompress.ts';
-import type { Level } from '../../lambda/sigma/index.ts';
+import type { Level, Placeholders } from '../../lambda/sigma/index.ts';
 import { planInputs } from '../inputs.ts';
 import { Reporter } from '../output.ts';
 import type { Format } from '../render/formats.ts';
@@ -25,6 +25,8 @@ export interface ScanOptions {
   readonly output?: string;
   /** Stop with exit 2 when a rule does not compile. @default false */
   readonly strict: boolean;
+  /** Values for `expand` placeholders. @default undefined - rules using expand are unsupported */
+  readonly placeholders?: Placeholders;
 }
 
 export async function scan(opts: ScanOptions): Promise<number> {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonLines, runCli } from '../helpers/cli.ts';
@@ -42,5 +42,20 @@ describe('CLI: rules check', () => {
     assert.match(run.stdout, /^ok {10}mf_ok\.yml \(Deploy role\): filter applied to 1 rule: 'Trail Stopped'$/m);
     assert.match(run.stdout, /^invalid {5}mf_stale\.yml \(Deploy role\): filter\.rules names no loaded rule: 'r-2'$/m);
     assert.match(run.stderr, /rules: 3 documents: 2 ok, 0 unsupported, 1 invalid/);
+  });
+
+  it('resolves expand placeholders from --placeholders FILE, and names them when it is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ct-sigma-ph-'));
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'login.yml'), "title: Login from elsewhere\nlogsource: { product: aws }\ndetection:\n  sel: { eventName: ConsoleLogin }\n  ok: { sourceIPAddress|expand: '%Office%' }\n  condition: sel and not ok\n");
+    writeFileSync(join(dir, 'placeholders.yml'), 'Office: [203.0.113.10, 203.0.113.11]\n');
+    const without = await runCli(['rules', 'check', '--rules', rules, '--format', 'jsonl']);
+    assert.equal(without.status, 1);
+    assert.match(String(jsonLines(without.stdout)[0]!.reason), /placeholder %Office% is not defined/);
+    const withFile = await runCli(['rules', 'check', '--rules', rules, '--placeholders', join(dir, 'placeholders.yml'), '--format', 'jsonl']);
+    assert.equal(withFile.status, 0, withFile.stdout);
+    const bad = await runCli(['rules', 'check', '--rules', rules, '--placeholders', join(dir, 'nope.yml')]);
+    assert.equal(bad.status, 2);
   });
 });
