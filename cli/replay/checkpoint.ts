@@ -7,16 +7,10 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { UsageError } from '../exitCodes.ts';
+import type { ReplayOptions } from './options.ts';
 
 /** What makes two replays the same replay: resuming under other filters would skip the wrong keys. */
-export interface ReplayIdentity {
-  readonly bucket: string;
-  readonly prefix: string;
-  readonly since?: string;
-  readonly until?: string;
-  readonly accounts?: readonly string[];
-  readonly regions?: readonly string[];
-}
+export type ReplayIdentity = Pick<ReplayOptions, 'bucket' | 'prefix' | 'since' | 'until' | 'accounts' | 'regions'>;
 
 export interface ReplayTotals {
   objects: number;
