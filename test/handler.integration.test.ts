@@ -17,29 +17,14 @@ import { compileRuleFolders, RuleEngine } from '../lambda/sigma/index.ts';
 import { motoClientConfig, motoS3ClientConfig, skipUnlessMoto, startMoto } from './helpers/moto.ts';
 import type { MotoServer } from './helpers/moto.ts';
 import { CLOUDTRAIL_CORPUS, skipUnlessCorpus } from './helpers/corpus.ts';
+import { s3Notification } from './helpers/factories.ts';
 
 const BUCKET = 'trail-bucket';
 const SANS_FILE = 'sans504-s3-ransomware-lab/us-west-1/2021/07/29/342082656213_CloudTrail_us-west-1_20210729T1300Z_AzRjQfVwuSryviYC.json.gz';
 const SANS_KEY = 'AWSLogs/342082656213/CloudTrail/us-west-1/2021/07/29/342082656213_CloudTrail_us-west-1_20210729T1300Z_AzRjQfVwuSryviYC.json.gz';
 /** A key with a space, a plus and a colon, as a custom prefix may have: S3 sends it form-encoded. */
 const APPSYNC_KEY = 'team a+b:logs/AWSLogs/111111111111/CloudTrail/us-east-1/2024/08/18/111111111111_CloudTrail_us-east-1_20240818T1320Z_abc.json.gz';
-const encodeKey = (key: string) => encodeURIComponent(key).replace(/%20/g, '+');
-
-/** The notification S3 sends for one new object. */
-function s3Event(key: string, size = 1) {
-  return {
-    Records: [{
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: '2024-08-18T13:20:00.000Z',
-      eventName: 'ObjectCreated:Put', userIdentity: { principalId: 'AWS:EXAMPLE' },
-      requestParameters: { sourceIPAddress: '203.0.113.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
-      s3: {
-        s3SchemaVersion: '1.0', configurationId: 'cloudtrail-sigma',
-        bucket: { name: BUCKET, ownerIdentity: { principalId: 'EXAMPLE' }, arn: `arn:aws:s3:::${BUCKET}` },
-        object: { key: encodeKey(key), size, eTag: 'e', sequencer: '0061' },
-      },
-    }],
-  };
-}
+const s3Event = (...keys: string[]) => s3Notification(keys, BUCKET);
 
 describe('Lambda handler against moto (S3 → rules → SNS → SQS)', { skip: skipUnlessMoto() || skipUnlessCorpus() }, () => {
   let moto: MotoServer;
@@ -119,8 +104,7 @@ describe('Lambda handler against moto (S3 → rules → SNS → SQS)', { skip: s
   });
 
   it('fails the invocation naming a missing object, after processing the others', async () => {
-    const event = s3Event(APPSYNC_KEY);
-    event.Records.push({ ...event.Records[0]!, s3: { ...event.Records[0]!.s3, object: { ...event.Records[0]!.s3.object, key: 'AWSLogs/111111111111/CloudTrail/us-east-1/2024/08/18/gone.json.gz' } } });
+    const event = s3Event(APPSYNC_KEY, 'AWSLogs/111111111111/CloudTrail/us-east-1/2024/08/18/gone.json.gz');
     await assert.rejects(handler(event), (err: unknown) => {
       assert.ok(err instanceof ObjectsFailedError);
       assert.equal(err.failed.length, 1);

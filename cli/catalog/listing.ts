@@ -1,16 +1,11 @@
 /** `rules list` lines: a fixed-width table for people, or one JSON object per rule. */
 import type { ShowValue } from './displayCase.ts';
 import type { CatalogRule } from './model.ts';
+import { clean, fit } from '../render/columns.ts';
 
 export const LIST_FORMATS = ['table', 'jsonl'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
-/** Rule text is untrusted: control characters must not repaint the terminal. */
-const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-const fit = (s: string, width: number) => {
-  const c = clean(s);
-  return c.length > width ? `${c.slice(0, width - 1)}…` : c.padEnd(width);
-};
 
 const eventNames = (r: CatalogRule, show: ShowValue) => [...r.eventNames.exact.map(show), ...r.eventNames.patterns];
 

@@ -62,7 +62,7 @@ export async function scan(opts: ScanOptions): Promise<number> {
         unreadable ??= err;
         return;
       }
-      stats.countMatch(m.rule.level);
+      stats.countMatch(m.rule.meta.level);
       reporter.write(line);
     });
     await reporter.settle();

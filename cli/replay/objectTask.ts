@@ -97,7 +97,7 @@ export async function runObjectTask(task: ObjectTask, ctx: ObjectTaskContext): P
     records: outcome.records,
     bytesRead: outcome.bytesRead,
     bytesDecoded: outcome.bytesDecoded,
-    levels: matches.map((m) => m.rule.level),
+    levels: matches.map((m) => m.rule.meta.level),
     ...(lines !== undefined ? { lines } : {}),
     published,
     deduplicated,

@@ -2,7 +2,7 @@
  * CompiledRule (JSON) → LoadedRule: regular expressions built, networks parsed, paths split, and (when the
  * optimising passes are on) value lists of plain equalities turned into sets. Runs once at cold start.
  */
-import type { CompiledRule, Condition, Detection, GlobPart, Level, Matcher, NumberOp, RuleMeta, StringOp } from './ir.ts';
+import type { CompiledRule, Condition, Detection, GlobPart, Matcher, NumberOp, RuleMeta, StringOp } from './ir.ts';
 import { parseIp } from './cidr.ts';
 import { requiredLiteral } from './regex.ts';
 
@@ -58,7 +58,6 @@ export type LoadedDetection = (
 export interface LoadedRule {
   readonly rule: CompiledRule;
   readonly meta: RuleMeta;
-  readonly level: Level;
   readonly detections: ReadonlyMap<string, LoadedDetection>;
   readonly condition: Condition;
 }
@@ -203,5 +202,5 @@ export function loadRule(rule: CompiledRule, options: LoadOptions = {}, pool?: D
     }
     detections.set(name, loaded);
   }
-  return { rule, meta: rule.meta, level: rule.meta.level, detections, condition: rule.condition };
+  return { rule, meta: rule.meta, detections, condition: rule.condition };
 }

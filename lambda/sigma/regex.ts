@@ -7,8 +7,6 @@ import type { Matcher } from './ir.ts';
 import { RuleCompileError } from './errors.ts';
 import { backtrackingRisk } from './regexRisk.ts';
 
-export { backtrackingRisk };
-
 /** Characters of a value a regular expression is run on; longer values are cut to this length first. */
 export const MAX_REGEX_INPUT = 65_536;
 

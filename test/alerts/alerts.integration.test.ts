@@ -25,7 +25,7 @@ import type { ChatbotNotification } from '../../lambda/alerts/chatbot.ts';
 import { motoClientConfig, motoS3ClientConfig, skipUnlessMoto, startMoto } from '../helpers/moto.ts';
 import type { MotoServer } from '../helpers/moto.ts';
 import { freePort } from '../helpers/ports.ts';
-import { cloudTrailRecord } from '../helpers/factories.ts';
+import { cloudTrailRecord, s3Notification } from '../helpers/factories.ts';
 import { HIGH_RULE_ID, LOW_RULE_ID, matchesOf, testRules } from './matches.ts';
 import { EVIL, evilRecord, OUR_LINKS, RAW_HIDDEN } from './attackerText.ts';
 
@@ -53,14 +53,7 @@ async function startHttpSubscriber(): Promise<{ url: string; posts: string[]; se
   return { url: `http://127.0.0.1:${port}/chatbot`, posts, server };
 }
 
-function s3Event(key: string) {
-  return {
-    Records: [{
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: '2026-11-30T10:20:00.000Z', eventName: 'ObjectCreated:Put',
-      s3: { s3SchemaVersion: '1.0', bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` }, object: { key, size: 1, sequencer: '01' } },
-    }],
-  };
-}
+const s3Event = (key: string) => s3Notification([key], BUCKET);
 
 let objectCounter = 0;
 const objectKey = () => `AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/30/123456789012_CloudTrail_us-east-1_20261130T1020Z_${++objectCounter}.json.gz`;

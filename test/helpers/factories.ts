@@ -48,3 +48,22 @@ export function gzipDelivery(records: unknown[]): Buffer {
 export async function* chunked(buf: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, Math.min(buf.length, i + size));
 }
+
+/** S3 notifications are form-encoded: a space is `+` (slashes stay). */
+const encodeKey = (key: string) => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+
+/** The event S3 sends to the function for new objects, one record per key, keys encoded as S3 encodes them. */
+export function s3Notification(keys: readonly string[], bucket: string) {
+  return {
+    Records: keys.map((key, i) => ({
+      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: '2026-11-30T10:15:00.000Z',
+      eventName: 'ObjectCreated:Put', userIdentity: { principalId: 'AWS:EXAMPLE' },
+      requestParameters: { sourceIPAddress: '203.0.113.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
+      s3: {
+        s3SchemaVersion: '1.0', configurationId: 'cloudtrail-sigma',
+        bucket: { name: bucket, ownerIdentity: { principalId: 'EXAMPLE' }, arn: `arn:aws:s3:::${bucket}` },
+        object: { key: encodeKey(key), size: 1, eTag: 'e', sequencer: `00${i}` },
+      },
+    })),
+  };
+}

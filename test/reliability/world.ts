@@ -1,6 +1,7 @@
 /** Shared inputs of the reliability tests: a small rule set, CloudTrail keys and the S3 notification for objects. */
 import { compileRuleSource, RuleEngine } from '../../lambda/sigma/index.ts';
 import type { CompiledRule } from '../../lambda/sigma/index.ts';
+import { s3Notification } from '../helpers/factories.ts';
 
 export const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:alerts';
 export const BUCKET = 'trail-bucket';
@@ -40,24 +41,8 @@ export function trailKey(folder = 'CloudTrail'): string {
   return `AWSLogs/123456789012/${folder}/us-east-1/2026/11/30/123456789012_${folder}_us-east-1_20261130T1015Z_${String(serial).padStart(6, '0')}.json.gz`;
 }
 
-/** S3 notifications are form-encoded: a space is `+`. */
-const encodeKey = (key: string) => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
-
 /** The event S3 sends to the function for new objects, one record per key. */
-export function s3Event(keys: readonly string[], bucket = BUCKET) {
-  return {
-    Records: keys.map((key, i) => ({
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: '2026-11-30T10:15:00.000Z',
-      eventName: 'ObjectCreated:Put', userIdentity: { principalId: 'AWS:EXAMPLE' },
-      requestParameters: { sourceIPAddress: '203.0.113.1' }, responseElements: { 'x-amz-request-id': 'R', 'x-amz-id-2': 'I' },
-      s3: {
-        s3SchemaVersion: '1.0', configurationId: 'cloudtrail-sigma',
-        bucket: { name: bucket, ownerIdentity: { principalId: 'EXAMPLE' }, arn: `arn:aws:s3:::${bucket}` },
-        object: { key: encodeKey(key), size: 1, eTag: 'e', sequencer: `00${i}` },
-      },
-    })),
-  };
-}
+export const s3Event = (keys: readonly string[], bucket = BUCKET) => s3Notification(keys, bucket);
 
 /** Log lines and metrics as the handler hands them over, for assertions. */
 export function recorders() {

@@ -4,7 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backtrackingRisk, MAX_REGEX_INPUT } from '../../lambda/sigma/regex.ts';
+import { MAX_REGEX_INPUT } from '../../lambda/sigma/regex.ts';
+import { backtrackingRisk } from '../../lambda/sigma/regexRisk.ts';
 import { compileRuleSource, evaluate, loadRule } from '../../lambda/sigma/index.ts';
 
 describe('Function: backtrackingRisk()', () => {
