@@ -41,6 +41,14 @@ export function readPlaceholders(path: string): Placeholders {
   return out;
 }
 
+/** The folders given, or the project's rules/ when none is; a folder that does not exist is a usage error. */
+export function ruleFolders(folders: readonly string[]): string[] {
+  const chosen = folders.length ? [...folders] : [BUNDLED_RULES_DIR];
+  const missing = chosen.filter((f) => !existsSync(f));
+  if (missing.length) throw new UsageError(missing.map((f) => `rules folder not found: ${f}`).join('; '));
+  return chosen;
+}
+
 /**
  * The bundle when no folder is given (compiling rules/ if the bundle was never built, or when placeholders are
  * given), else the folders.
@@ -51,9 +59,6 @@ export function selectRules(folders: readonly string[], placeholders?: Placehold
     if (existsSync(BUNDLE_PATH)) return { rules: [...parseBundle(readFileSync(BUNDLE_PATH, 'utf8'), BUNDLE_PATH).rules], problems: [] };
     folders = [BUNDLED_RULES_DIR];
   }
-  for (const f of folders) {
-    if (!existsSync(f)) throw new UsageError(`rules folder not found: ${f}`);
-  }
-  const { rules, results } = compileRuleFolders(folders, placeholders ? { placeholders } : {});
+  const { rules, results } = compileRuleFolders(ruleFolders(folders), placeholders ? { placeholders } : {});
   return { rules, problems: results.filter((r) => r.status !== 'ok') };
 }

@@ -3,11 +3,11 @@
  * why; `list`, `report` and `navigator` describe the loaded rules (filters applied) as a list, a static HTML
  * catalog and an ATT&CK Navigator layer.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileRuleFolders } from '../../lambda/sigma/index.ts';
 import type { RuleCheckResult, Placeholders } from '../../lambda/sigma/index.ts';
-import { BUNDLED_RULES_DIR } from '../rulesSource.ts';
+import { ruleFolders } from '../rulesSource.ts';
 import { Reporter } from '../output.ts';
 import { EXIT } from '../exitCodes.ts';
 import { loadCatalog } from '../catalog/load.ts';
@@ -56,19 +56,9 @@ export interface RulesNavigatorOptions {
 const jsonl = (r: RuleCheckResult) => JSON.stringify({ file: r.file, id: r.id, title: r.title, status: r.status, reason: r.reason });
 const text = (r: RuleCheckResult) => `${r.status.padEnd(11)} ${r.file}${r.title ? ` (${r.title})` : ''}${r.reason ? `: ${r.reason}` : ''}`;
 
-/** The folders to compile, or undefined (after naming them) when some do not exist. */
-function ruleFolders(rules: readonly string[], reporter: Reporter): string[] | undefined {
-  const folders = rules.length ? [...rules] : [BUNDLED_RULES_DIR];
-  const missing = folders.filter((f) => !existsSync(f));
-  for (const f of missing) reporter.warn(`rules folder not found: ${f}`);
-  return missing.length ? undefined : folders;
-}
-
 export async function rulesCheck(opts: RulesCheckOptions): Promise<number> {
   const reporter = new Reporter();
-  const folders = ruleFolders(opts.rules, reporter);
-  if (!folders) return EXIT.USAGE;
-  const { results } = compileRuleFolders(folders, opts.placeholders ? { placeholders: opts.placeholders } : {});
+  const { results } = compileRuleFolders(ruleFolders(opts.rules), opts.placeholders ? { placeholders: opts.placeholders } : {});
   for (const r of results) await reporter.data(opts.format === 'jsonl' ? jsonl(r) : text(r));
   const count = (s: string) => results.filter((r) => r.status === s).length;
   reporter.summary([`rules: ${results.length} documents: ${count('ok')} ok, ${count('unsupported')} unsupported, ${count('invalid')} invalid`]);
@@ -76,10 +66,8 @@ export async function rulesCheck(opts: RulesCheckOptions): Promise<number> {
 }
 
 /** Compiles the folders into the catalog; documents that are not ok are named on stderr and left out. */
-function catalogFor(rules: readonly string[], reporter: Reporter): LoadedCatalog | undefined {
-  const folders = ruleFolders(rules, reporter);
-  if (!folders) return undefined;
-  const loaded = loadCatalog(folders);
+function catalogFor(rules: readonly string[], reporter: Reporter): LoadedCatalog {
+  const loaded = loadCatalog(ruleFolders(rules));
   for (const p of loaded.problems) reporter.warn(`left out ${p.file}: ${p.status}: ${p.reason}`);
   return loaded;
 }
@@ -87,7 +75,6 @@ function catalogFor(rules: readonly string[], reporter: Reporter): LoadedCatalog
 export async function rulesList(opts: RulesListOptions): Promise<number> {
   const reporter = new Reporter();
   const loaded = catalogFor(opts.rules, reporter);
-  if (!loaded) return EXIT.USAGE;
   if (opts.format === 'table') await reporter.data(listHeader());
   for (const r of loaded.catalog.rules) await reporter.data(listLine(r, loaded.show, opts.format));
   reporter.summary([`rules: ${loaded.catalog.rules.length} listed`]);
@@ -97,7 +84,6 @@ export async function rulesList(opts: RulesListOptions): Promise<number> {
 export function rulesReport(opts: RulesReportOptions): number {
   const reporter = new Reporter();
   const loaded = catalogFor(opts.rules, reporter);
-  if (!loaded) return EXIT.USAGE;
   const written = writeReport(loaded.catalog, loaded.show, opts.out);
   reporter.summary([`rules report: ${written.length} pages (${loaded.catalog.rules.length} rules) → ${join(opts.out, 'index.html')}`]);
   return EXIT.OK;
@@ -106,7 +92,6 @@ export function rulesReport(opts: RulesReportOptions): number {
 export async function rulesNavigator(opts: RulesNavigatorOptions): Promise<number> {
   const reporter = new Reporter();
   const loaded = catalogFor(opts.rules, reporter);
-  if (!loaded) return EXIT.USAGE;
   const layer = navigatorLayer(loaded.catalog);
   const json = JSON.stringify(layer, null, 2);
   if (opts.out) {
