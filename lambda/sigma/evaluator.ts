@@ -120,7 +120,7 @@ function fieldMatches(m: LoadedMatcher, t: LoadedFieldTest, rec: RecordView): bo
     case 'not':
       return hasValue(rec, t.path) && !fieldMatches(m.matcher, t, rec);
     case 'any':
-      if (m.matchers.some(isWholeField)) {
+      if (m.wholeField) {
         for (const x of m.matchers) if (fieldMatches(x, t, rec)) return true;
         return false;
       }
@@ -134,9 +134,6 @@ function fieldMatches(m: LoadedMatcher, t: LoadedFieldTest, rec: RecordView): bo
     return matchValue(m, v, text, t.needsLower ? text.toLowerCase() : text, rec);
   });
 }
-
-const isWholeField = (m: LoadedMatcher): boolean =>
-  m.kind === 'null' || m.kind === 'exists' || m.kind === 'all' || m.kind === 'not' || (m.kind === 'any' && m.matchers.some(isWholeField));
 
 /** Keyword searches: any string value of the record; with `all`, each keyword in some (possibly different) value. */
 function keywordsMatch(m: LoadedMatcher, root: unknown, needsLower: boolean): boolean {

@@ -32,7 +32,8 @@ export type LoadedMatcher =
   | { kind: 'fieldref'; op: StringOp; path: FieldPath; cased: boolean }
   | { kind: 'null' }
   | { kind: 'exists'; exists: boolean }
-  | { kind: 'any'; matchers: LoadedMatcher[] }
+  /** `wholeField`: some alternative needs the whole field (null, exists, all, neq), decided once at load. */
+  | { kind: 'any'; matchers: LoadedMatcher[]; wholeField: boolean }
   | { kind: 'all'; matchers: LoadedMatcher[] }
   | { kind: 'not'; matcher: LoadedMatcher };
 
@@ -121,10 +122,18 @@ export function loadMatcher(m: Matcher, options: LoadOptions = {}): LoadedMatche
       return { kind: 'all', matchers: m.matchers.map((x) => loadMatcher(x, options)) };
     case 'any': {
       const inner = m.matchers.map((x) => loadMatcher(x, options));
-      if (options.mergeEqualsIntoSet === false) return { kind: 'any', matchers: inner };
+      if (options.mergeEqualsIntoSet === false) return anyOf(inner);
       return mergeEqualsIntoSet(inner);
     }
   }
+}
+
+/** Alternatives whose verdict needs the whole field rather than one value at a time. */
+const needsWholeField = (m: LoadedMatcher): boolean =>
+  m.kind === 'null' || m.kind === 'exists' || m.kind === 'all' || m.kind === 'not' || (m.kind === 'any' && m.wholeField);
+
+function anyOf(matchers: LoadedMatcher[]): LoadedMatcher {
+  return { kind: 'any', matchers, wholeField: matchers.some(needsWholeField) };
 }
 
 /** Pass: `[a, b, c]` of plain equalities (same case mode) → one set lookup; other alternatives stay. */
@@ -136,7 +145,7 @@ function mergeEqualsIntoSet(inner: LoadedMatcher[]): LoadedMatcher {
     else out.push(...equals);
   }
   out.push(...inner.filter((x) => !(x.kind === 'string' && x.op === 'equals')));
-  return out.length === 1 ? out[0]! : { kind: 'any', matchers: out };
+  return out.length === 1 ? out[0]! : anyOf(out);
 }
 
 /** Does the matcher read the value's text, and the lower-cased text? */
