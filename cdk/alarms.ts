@@ -17,18 +17,23 @@ export interface AlarmOptions {
 
 const PERIOD = Duration.minutes(5);
 
+/** An alarm that notifies `topic`. */
+function alarmTo(scope: Construct, id: string, props: cloudwatch.AlarmProps, topic: sns.ITopic): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, props);
+  alarm.addAlarmAction(new SnsAction(topic));
+  return alarm;
+}
+
 /** Any occurrence in five minutes alarms; no data means nothing went wrong. */
 function anyIn(scope: Construct, id: string, metric: cloudwatch.IMetric, description: string, topic: sns.ITopic): cloudwatch.Alarm {
-  const alarm = new cloudwatch.Alarm(scope, id, {
+  return alarmTo(scope, id, {
     metric,
     alarmDescription: description,
     threshold: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     evaluationPeriods: 1,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  alarm.addAlarmAction(new SnsAction(topic));
-  return alarm;
+  }, topic);
 }
 
 /** One of the detector's own EMF metrics (lambda/observability.ts), with the dimensions it is emitted with. */
@@ -44,7 +49,7 @@ function detectorMetric(handler: lambda.IFunction, metricName: string, period: D
 
 /** CloudTrail delivers a file every few minutes per account and region: three hours without one is an outage. */
 function silentDetector(scope: Construct, handler: lambda.IFunction, topic: sns.ITopic): cloudwatch.Alarm {
-  const alarm = new cloudwatch.Alarm(scope, 'DetectorSilentAlarm', {
+  return alarmTo(scope, 'DetectorSilentAlarm', {
     metric: detectorMetric(handler, METRIC.objectsProcessed, Duration.hours(1)),
     alarmDescription:
       'cloudtrail-sigma processed no log file for 3 hours: the trail, its S3 notification or EventBridge rule, or the function may be broken, and nothing is being watched.',
@@ -52,9 +57,7 @@ function silentDetector(scope: Construct, handler: lambda.IFunction, topic: sns.
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     evaluationPeriods: 3,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-  });
-  alarm.addAlarmAction(new SnsAction(topic));
-  return alarm;
+  }, topic);
 }
 
 /** The alarms every deployment has, sent to the ops topic. */
