@@ -62,6 +62,36 @@ function keyBytes(key: string): Buffer {
   return b;
 }
 
+/** Bytes of JSON text the nested-value memo holds before it starts over. */
+const NESTED_MEMO_BYTES = 1 << 20;
+/** Larger nested values are parsed every time: they rarely repeat. */
+const NESTED_MEMO_MAX_VALUE = 4096;
+
+/**
+ * Parsed nested values (`userIdentity`, `tlsDetails`…) by their JSON text. The same principal makes call after
+ * call, so most records repeat a value already parsed; rules that read `userIdentity.type` on every record then
+ * cost a lookup instead of a parse. Values are shared between records: readers must not mutate them.
+ */
+class NestedValues {
+  private readonly memo = new Map<string, unknown>();
+  private bytes = 0;
+
+  parse(text: string): unknown {
+    if (text.length > NESTED_MEMO_MAX_VALUE) return JSON.parse(text);
+    let value = this.memo.get(text);
+    if (value === undefined) {
+      value = JSON.parse(text);
+      if (this.bytes + text.length > NESTED_MEMO_BYTES) {
+        this.memo.clear();
+        this.bytes = 0;
+      }
+      this.memo.set(text, value);
+      this.bytes += text.length;
+    }
+    return value;
+  }
+}
+
 /**
  * One record found by the scanner. Valid only during the `onRecord` call it is passed to (the scanner reuses it).
  * Implements RecordView: `get` parses just the top-level value asked for.
@@ -84,6 +114,7 @@ export class ScannedRecord implements RecordView {
   private values: unknown[] = [];
   private nameSlot = -1;
   private sourceSlot = -1;
+  private readonly nested = new NestedValues();
 
   /** @internal called by the scanner */
   reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number, anyDottedKey: boolean): void {
@@ -166,8 +197,11 @@ export class ScannedRecord implements RecordView {
     const o = k * SLOT;
     const vs = this.start + this.slots[o + 2]!;
     const ve = this.start + this.slots[o + 3]!;
-    const plainString = this.buf[vs] === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0;
-    const value = plainString ? this.buf.toString('utf8', vs + 1, ve - 1) : JSON.parse(this.buf.toString('utf8', vs, ve));
+    const first = this.buf[vs];
+    let value: unknown;
+    if (first === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0) value = this.buf.toString('utf8', vs + 1, ve - 1);
+    else if (first === OPEN_BRACE || first === OPEN_BRACKET) value = this.nested.parse(this.buf.toString('utf8', vs, ve));
+    else value = JSON.parse(this.buf.toString('utf8', vs, ve));
     this.values[k] = value;
     return value;
   }

@@ -24,9 +24,9 @@ export class RuleEngine {
     this.useIndex = options.useIndex !== false;
   }
 
-  /** Rules worth evaluating for a record with these top-level values. */
-  candidates(eventName: unknown, eventSource: unknown): readonly LoadedRule[] {
-    return this.useIndex ? this.index.candidates(eventName, eventSource) : this.rules;
+  /** Rules worth evaluating for a record; `eventName`/`eventSource` are its top-level values. */
+  candidates(view: RecordView, eventName: unknown, eventSource: unknown): readonly LoadedRule[] {
+    return this.useIndex ? this.index.candidates(view, eventName, eventSource) : this.rules;
   }
 
   /** The rules among `candidates` that match the record, in rule order; shared detections are evaluated once. */
@@ -48,6 +48,6 @@ export class RuleEngine {
   /** Every rule matching the record (a parsed object or a RecordView), in rule order. */
   match(record: object | RecordView): LoadedRule[] {
     const view = isRecordView(record) ? record : new PlainRecordView(record);
-    return this.matching(view, this.candidates(view.get('eventName'), view.get('eventSource'))) ?? [];
+    return this.matching(view, this.candidates(view, view.get('eventName'), view.get('eventSource'))) ?? [];
   }
 }

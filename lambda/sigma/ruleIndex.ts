@@ -1,11 +1,16 @@
 /**
- * The candidate index: from each rule's condition, the values its `eventName` (else `eventSource`) must take for
- * the rule to match. A record is evaluated only against rules whose constraint its fields satisfy, plus the rules
- * with no such constraint. An over-approximation: it may pick extra rules, never leave one out
- * (checked against a full scan in test/sigma/ruleIndex.test.ts).
+ * The candidate index: from each rule's condition, the values a field must take for the rule to match. Rules are
+ * keyed on `eventName` (else `eventSource`); a rule constraining neither is gated on another field it requires
+ * (`userIdentity.type`, `errorCode`, `userAgent`…), so it too runs only on records whose value could satisfy it.
+ * A record is evaluated against the rules its values pick, plus the rules that constrain no field at all.
+ * An over-approximation: it may pick extra rules, never leave one out (test/sigma/ruleIndex.test.ts checks it
+ * against a full scan).
  */
 import type { Condition } from './ir.ts';
-import type { LoadedDetection, LoadedMatcher, LoadedRule } from './loader.ts';
+import { fieldPath } from './loader.ts';
+import type { FieldPath, LoadedDetection, LoadedMatcher, LoadedRule } from './loader.ts';
+import { visitPath } from './evaluator.ts';
+import type { RecordView } from './recordView.ts';
 
 /** Top-level fields the index keys on, most selective first. */
 export const INDEX_FIELDS = ['eventName', 'eventSource'] as const;
@@ -13,6 +18,9 @@ export type IndexField = (typeof INDEX_FIELDS)[number];
 
 /** Matchers on one field, any of which the field's value must satisfy (undefined: no constraint). */
 type Constraint = LoadedMatcher[] | undefined;
+
+/** Distinct values remembered per field before the memo starts over (bounds memory on hostile input). */
+const MEMO_ENTRIES = 50_000;
 
 /** Matchers that can only hold for a present, non-null value: safe to index on. */
 function positive(m: LoadedMatcher): boolean {
@@ -36,7 +44,7 @@ function positive(m: LoadedMatcher): boolean {
   }
 }
 
-function detectionConstraint(d: LoadedDetection, field: IndexField): Constraint {
+function detectionConstraint(d: LoadedDetection, field: string): Constraint {
   if (d.kind === 'keywords') return undefined;
   const out: LoadedMatcher[] = [];
   for (const tests of d.anyOf) {
@@ -47,7 +55,7 @@ function detectionConstraint(d: LoadedDetection, field: IndexField): Constraint 
   return out;
 }
 
-function conditionConstraint(c: Condition, rule: LoadedRule, field: IndexField): Constraint {
+function conditionConstraint(c: Condition, rule: LoadedRule, field: string): Constraint {
   switch (c.op) {
     case 'ref':
       return detectionConstraint(rule.detections.get(c.name)!, field);
@@ -91,83 +99,13 @@ function exactValues(k: LoadedMatcher[]): string[] | undefined {
   return out;
 }
 
-interface Keyed {
-  readonly field: IndexField;
-  readonly exact?: readonly string[];
-  /** Alternatives that are not plain equalities, tested with the evaluator's matcher semantics. */
-  readonly test?: (value: string) => boolean;
-}
-
-/** Picks rules for a record from its top-level `eventName`/`eventSource` values. */
-export class RuleIndex {
-  private readonly always: number[] = [];
-  private readonly exact = new Map<string, number[]>();
-  private readonly scanned: { field: IndexField; position: number; test: (value: string) => boolean }[] = [];
-  private readonly cache = new Map<string, readonly LoadedRule[]>();
-  /** How many rules are keyed on each field, and how many run on every record. */
-  readonly stats = { eventName: 0, eventSource: 0, always: 0 };
-
-  constructor(
-    readonly rules: readonly LoadedRule[],
-    matchOne: (m: LoadedMatcher, value: string) => boolean,
-  ) {
-    rules.forEach((rule, position) => {
-      const keyed = keyRule(rule, matchOne);
-      if (!keyed) {
-        this.always.push(position);
-        this.stats.always++;
-        return;
-      }
-      this.stats[keyed.field]++;
-      for (const v of keyed.exact ?? []) {
-        const key = `${keyed.field}\u0000${v}`;
-        const list = this.exact.get(key);
-        if (list) list.push(position);
-        else this.exact.set(key, [position]);
-      }
-      if (keyed.test) this.scanned.push({ field: keyed.field, position, test: keyed.test });
-    });
-  }
-
-  /**
-   * Rules that may match a record with these top-level values, in rule order. A value that is not a string
-   * (absent, a number, an object) only reaches the unconstrained rules, or every rule when present but not a string.
-   */
-  candidates(eventName: unknown, eventSource: unknown): readonly LoadedRule[] {
-    if ((eventName !== undefined && typeof eventName !== 'string') || (eventSource !== undefined && typeof eventSource !== 'string')) {
-      return this.rules;
-    }
-    const cacheKey = `${eventName ?? '\u0001'}\u0000${eventSource ?? '\u0001'}`;
-    let hit = this.cache.get(cacheKey);
-    if (!hit) {
-      hit = this.compute({ eventName, eventSource } as Record<IndexField, string | undefined>);
-      if (this.cache.size > 50_000) this.cache.clear();
-      this.cache.set(cacheKey, hit);
-    }
-    return hit;
-  }
-
-  private compute(values: Record<IndexField, string | undefined>): readonly LoadedRule[] {
-    const picked = new Set<number>(this.always);
-    for (const field of INDEX_FIELDS) {
-      const v = values[field];
-      if (v === undefined) continue;
-      for (const p of this.exact.get(`${field}\u0000${v.toLowerCase()}`) ?? []) picked.add(p);
-    }
-    for (const s of this.scanned) {
-      const v = values[s.field];
-      if (v !== undefined && s.test(v)) picked.add(s.position);
-    }
-    return [...picked].sort((a, b) => a - b).map((p) => this.rules[p]!);
-  }
-}
-
 /**
- * What a rule's condition requires of a top-level field: the plain equalities (lower-cased) and the other
- * alternatives (prefixes, patterns…), any one of which the value must satisfy; undefined when the rule does not
- * constrain the field. The index keys on it; the rule catalog names the API calls a rule watches with it.
+ * What a rule's condition requires of a field (a dotted path as written in the rule): the plain equalities
+ * (lower-cased) and the other alternatives (prefixes, patterns…), any one of which a value of the field must
+ * satisfy; undefined when the rule does not constrain the field. The index keys on it; the rule catalog names the
+ * API calls a rule watches with it.
  */
-export function fieldConstraint(rule: LoadedRule, field: IndexField): { exact: string[]; other: LoadedMatcher[] } | undefined {
+export function fieldConstraint(rule: LoadedRule, field: string): { exact: string[]; other: LoadedMatcher[] } | undefined {
   const k = conditionConstraint(rule.condition, rule, field);
   if (!k) return undefined;
   const exact = exactValues(k);
@@ -175,12 +113,175 @@ export function fieldConstraint(rule: LoadedRule, field: IndexField): { exact: s
   return { exact: exactValues(k.filter((m) => exactValues([m]) !== undefined)) ?? [], other: k.filter((m) => exactValues([m]) === undefined) };
 }
 
-function keyRule(rule: LoadedRule, matchOne: (m: LoadedMatcher, value: string) => boolean): Keyed | undefined {
-  for (const field of INDEX_FIELDS) {
-    const k = fieldConstraint(rule, field);
-    if (!k) continue;
-    // Mixed alternatives: keep the plain equalities in the map and test the rest per distinct value.
-    return k.other.length ? { field, exact: k.exact, test: (value) => k.other.some((m) => matchOne(m, value)) } : { field, exact: k.exact };
+type Requirement = NonNullable<ReturnType<typeof fieldConstraint>>;
+
+/** The fields a rule's field tests name, in rule order. */
+function testedFields(rule: LoadedRule): string[] {
+  const out = new Set<string>();
+  for (const d of rule.detections.values()) {
+    if (d.kind === 'fields') for (const tests of d.anyOf) for (const t of tests) out.add(t.path.full);
   }
-  return undefined;
+  return [...out];
+}
+
+/**
+ * The field to gate a rule on when it constrains neither eventName nor eventSource: a top-level field before a
+ * nested one (no nested parse), plain equalities before patterns, then the fewest alternatives.
+ */
+function gateField(rule: LoadedRule): { field: string; requirement: Requirement } | undefined {
+  let best: { field: string; requirement: Requirement; score: number } | undefined;
+  for (const field of testedFields(rule)) {
+    const requirement = fieldConstraint(rule, field);
+    if (!requirement) continue;
+    const score = (field.includes('.') ? 1e6 : 0) + (requirement.other.length ? 1e3 : 0) + requirement.exact.length + requirement.other.length;
+    if (!best || score < best.score) best = { field, requirement, score };
+  }
+  return best;
+}
+
+/**
+ * Could the matcher hold for a field having this value among its values? `all` only needs each of its matchers to
+ * hold for some value (array members may differ), so one value can only be asked to meet one positive part.
+ */
+function couldHold(m: LoadedMatcher, value: string, matchOne: (m: LoadedMatcher, value: string) => boolean): boolean {
+  if (m.kind === 'any') return m.matchers.some((x) => couldHold(x, value, matchOne));
+  if (m.kind === 'all') return m.matchers.some((x) => positive(x) && couldHold(x, value, matchOne));
+  return matchOne(m, value);
+}
+
+/** Rules keyed on one field: exact values in a map, other alternatives tested on each distinct value. */
+class FieldKey {
+  private readonly exact = new Map<string, number[]>();
+  private readonly tested: { position: number; test: (value: string) => boolean }[] = [];
+  /** Every rule keyed here, for a value whose matcher semantics differ from its text (numbers, objects). */
+  readonly positions: number[] = [];
+  private readonly memo = new Map<string, readonly number[]>();
+
+  constructor(readonly path: FieldPath) {}
+
+  add(position: number, requirement: Requirement, matchOne: (m: LoadedMatcher, value: string) => boolean): void {
+    this.positions.push(position);
+    for (const v of requirement.exact) {
+      const list = this.exact.get(v);
+      if (list) list.push(position);
+      else this.exact.set(v, [position]);
+    }
+    if (requirement.other.length) this.tested.push({ position, test: (value) => requirement.other.some((m) => couldHold(m, value, matchOne)) });
+  }
+
+  /** Positions (ascending) of the rules a string value could satisfy. */
+  pick(value: string): readonly number[] {
+    let hit = this.memo.get(value);
+    if (!hit) {
+      const picked = new Set(this.exact.get(value.toLowerCase()));
+      for (const t of this.tested) if (t.test(value)) picked.add(t.position);
+      hit = [...picked].sort((a, b) => a - b);
+      if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
+      this.memo.set(value, hit);
+    }
+    return hit;
+  }
+}
+
+/** Merges ascending position lists into one, without duplicates. */
+function merge(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const next = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out[out.length - 1] !== next) out.push(next);
+  }
+  return out;
+}
+
+/** Memo key of an index field's value: the string itself, or a symbol per kind of non-string value. */
+const KIND_KEYS: Record<string, symbol> = {};
+function memoKey(v: unknown): string | symbol {
+  if (typeof v === 'string') return v;
+  const kind = v === null ? 'null' : typeof v;
+  return (KIND_KEYS[kind] ??= Symbol(kind));
+}
+
+interface Picked {
+  readonly positions: readonly number[];
+  readonly rules: readonly LoadedRule[];
+}
+
+/** Picks the rules worth evaluating for a record. */
+export class RuleIndex {
+  private readonly always: number[] = [];
+  private readonly keys = new Map<IndexField, FieldKey>(INDEX_FIELDS.map((f) => [f, new FieldKey(fieldPath(f))]));
+  /** Second level: fields that gate the rules constraining neither eventName nor eventSource. */
+  private readonly gates = new Map<string, FieldKey>();
+  private readonly memo = new Map<string | symbol, Map<string | symbol, Picked>>();
+  /** How many rules are keyed on each index field, gated on another field, or run on every record. */
+  readonly stats = { eventName: 0, eventSource: 0, gated: 0, always: 0 };
+
+  constructor(
+    readonly rules: readonly LoadedRule[],
+    matchOne: (m: LoadedMatcher, value: string) => boolean,
+  ) {
+    rules.forEach((rule, position) => {
+      for (const field of INDEX_FIELDS) {
+        const requirement = fieldConstraint(rule, field);
+        if (!requirement) continue;
+        this.keys.get(field)!.add(position, requirement, matchOne);
+        this.stats[field]++;
+        return;
+      }
+      const gate = gateField(rule);
+      if (!gate) {
+        this.always.push(position);
+        this.stats.always++;
+        return;
+      }
+      let key = this.gates.get(gate.field);
+      if (!key) this.gates.set(gate.field, (key = new FieldKey(fieldPath(gate.field))));
+      key.add(position, gate.requirement, matchOne);
+      this.stats.gated++;
+    });
+  }
+
+  /**
+   * Rules that may match the record, in rule order. `eventName`/`eventSource` are its top-level values (passed in:
+   * the streaming reader has them at hand). A value that is not a string reaches every rule keyed on its field.
+   */
+  candidates(view: RecordView, eventName: unknown, eventSource: unknown): readonly LoadedRule[] {
+    const first = this.first(eventName, eventSource);
+    let gated: readonly number[] = [];
+    for (const key of this.gates.values()) {
+      visitPath(view, key.path, (v) => {
+        if (v !== null) gated = merge(gated, typeof v === 'string' ? key.pick(v) : key.positions);
+        return false;
+      });
+    }
+    return gated.length ? merge(first.positions, gated).map((p) => this.rules[p]!) : first.rules;
+  }
+
+  /** Rules picked by eventName and eventSource, plus the unconstrained rules (memoised per value pair). */
+  private first(eventName: unknown, eventSource: unknown): Picked {
+    const nameKey = memoKey(eventName);
+    let bySource = this.memo.get(nameKey);
+    if (!bySource) {
+      if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
+      this.memo.set(nameKey, (bySource = new Map()));
+    }
+    const sourceKey = memoKey(eventSource);
+    let hit = bySource.get(sourceKey);
+    if (!hit) {
+      let positions: readonly number[] = this.always;
+      const values: Record<IndexField, unknown> = { eventName, eventSource };
+      for (const field of INDEX_FIELDS) {
+        const v = values[field];
+        if (v === undefined || v === null) continue;
+        const key = this.keys.get(field)!;
+        positions = merge(positions, typeof v === 'string' ? key.pick(v) : key.positions);
+      }
+      hit = { positions, rules: positions.map((p) => this.rules[p]!) };
+      if (bySource.size >= MEMO_ENTRIES) bySource.clear();
+      bySource.set(sourceKey, hit);
+    }
+    return hit;
+  }
 }

@@ -116,6 +116,22 @@ describe('Class: RecordScanner', () => {
     assert.deepEqual(seen, [[false, -1500, null, { k: [1] }, undefined]]);
   });
 
+  it('gives records with the same nested text equal values, and still rejects invalid nested JSON each time', () => {
+    const seen: unknown[] = [];
+    const s = new RecordScanner({
+      onRecord: (r) => {
+        try {
+          seen.push(r.get('userIdentity'));
+        } catch (err) {
+          seen.push((err as Error).name);
+        }
+      },
+    });
+    s.push(Buffer.from('[{"userIdentity":{"type":"Root"}},{"userIdentity":{"type":"IAMUser"}},{"userIdentity":{"type":"Root"}},{"userIdentity":{"type":01}},{"userIdentity":{"type":01}}]'));
+    s.end();
+    assert.deepEqual(seen, [{ type: 'Root' }, { type: 'IAMUser' }, { type: 'Root' }, 'SyntaxError', 'SyntaxError']);
+  });
+
   it('fails on input that is not JSON, naming the byte', () => {
     const e = scanError('\n{ awsRegion: "us-east-1" }');
     assert.equal(e.kind, 'not-json');

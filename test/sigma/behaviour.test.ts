@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { compileRuleDocument, evaluate, loadRule, makeBundle, parseBundle } from '../../lambda/sigma/index.ts';
+import { compileRuleDocument, evaluate, loadRule, makeBundle, parseBundle, RuleEngine } from '../../lambda/sigma/index.ts';
 import type { CompiledRule, LoadOptions, Placeholders } from '../../lambda/sigma/index.ts';
 
 const CASES_DIR = join(dirname(fileURLToPath(import.meta.url)), 'behaviour');
@@ -102,6 +102,8 @@ function runCase(c: BehaviourCase): void {
     assert.equal(evaluate(loadRule(result.rule, options), expect.record), expect.match, `${label}, compiled rule`);
     assert.equal(evaluate(loadRule(fromBundle, options), expect.record), expect.match, `${label}, rule from the bundle`);
   }
+  // The candidate index may pick extra rules, never leave out one that matches.
+  assert.equal(new RuleEngine([fromBundle]).match(expect.record as object).length === 1, expect.match, 'through the candidate index');
 }
 
 const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.yml')).sort();
