@@ -17,7 +17,7 @@ const CHUNK_SIZE = 256 * 1024;
  * ahead it works in parallel with record scanning on the main thread; one chunk of room is enough for that, and
  * more only raises peak memory (measured by `npm run bench`).
  */
-const READ_AHEAD = 1024 * 1024;
+const READ_AHEAD = 256 * 1024;
 /** Compressed bytes queued for zlib, so it keeps inflating while the main thread is busy scanning. */
 const COMPRESSED_READ_AHEAD = 256 * 1024;
 
