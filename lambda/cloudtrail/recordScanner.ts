@@ -19,7 +19,6 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const COMMA = 0x2c;
 const COLON = 0x3a;
-const DOT = 0x2e;
 
 /**
  * Records nested deeper than this are reported, not evaluated: CloudTrail nests about ten levels, and recursive
@@ -107,8 +106,6 @@ export class ScannedRecord implements RecordView {
   private slots: Int32Array = new Int32Array(SLOT * 64);
   private keyCount = 0;
   private anyKeyEscaped = false;
-  /** Whether some top-level key contains a dot (else a dotted path never names a literal top-level key). */
-  private anyDottedKey = false;
   private parsed: unknown = undefined;
   /** Parsed top-level values by key slot; undefined until read (JSON has no undefined). */
   private values: unknown[] = [];
@@ -117,8 +114,7 @@ export class ScannedRecord implements RecordView {
   private readonly nested = new NestedValues();
 
   /** @internal called by the scanner */
-  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number, anyDottedKey: boolean): void {
-    this.anyDottedKey = anyDottedKey;
+  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number): void {
     this.buf = buf;
     this.start = start;
     this.end = end;
@@ -186,7 +182,6 @@ export class ScannedRecord implements RecordView {
       const root = this.root();
       return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
     }
-    if (!this.anyDottedKey && key.includes('.')) return undefined;
     return this.slotValue(this.findKey(key));
   }
 
@@ -255,7 +250,6 @@ export class RecordScanner {
   private objKeyEscaped = false;
   private objNameSlot = -1;
   private objSourceSlot = -1;
-  private objDottedKey = false;
   private objTooDeep = false;
   private objExpectKey = true;
   private objTop = false;
@@ -263,6 +257,8 @@ export class RecordScanner {
   private bomChecked = false;
   /** While scanning a stitched window: stop once past this position and between values (-1: no stitch). */
   private stitchEnd = -1;
+  /** Position in `buf` of the next backslash at or after the last lookup (`buf.length` if none); -1: unknown. */
+  private nextBackslash = -1;
   /** Where run() stopped for that reason, or -1. */
   private stoppedAt = -1;
   private sawValue = false;
@@ -295,6 +291,7 @@ export class RecordScanner {
       if (rest === 0 && this.objStart < 0) {
         this.base += this.buf.length;
         this.buf = chunk.subarray(offset);
+        this.nextBackslash = -1;
         this.pos = 0;
         this.stitchEnd = -1;
         this.checkBom();
@@ -311,6 +308,7 @@ export class RecordScanner {
         offset += this.stoppedAt - rest;
         this.base += this.stoppedAt;
         this.buf = this.work.subarray(0, 0);
+        this.nextBackslash = -1;
         this.pos = 0;
       } else {
         offset += take;
@@ -330,6 +328,7 @@ export class RecordScanner {
     }
     window.copy(this.work, rest);
     this.buf = this.work.subarray(0, need);
+    this.nextBackslash = -1;
     this.base += keep;
     this.pos -= keep;
     if (this.objStart >= 0) {
@@ -522,7 +521,6 @@ export class RecordScanner {
     this.objKeyEscaped = false;
     this.objNameSlot = -1;
     this.objSourceSlot = -1;
-    this.objDottedKey = false;
     this.objTooDeep = false;
     this.objExpectKey = true;
   }
@@ -553,7 +551,16 @@ export class RecordScanner {
           let j = p + 1;
           let escaped = false;
           if (depth === 1 && capture) {
-            for (;;) {
+            // A top-level key or value: plain (readable without JSON.parse) unless a backslash comes before its
+            // closing quote. Backslashes are rare, so the next one's position is looked up once and reused.
+            const q = buf.indexOf(QUOTE, j);
+            if (q < 0) return NEED_MORE;
+            if (this.nextBackslash < j) {
+              const b = buf.indexOf(BACKSLASH, j);
+              this.nextBackslash = b < 0 ? len : b;
+            }
+            if (this.nextBackslash > q) j = q;
+            else for (;;) {
               while (j < len) {
                 const d = buf[j]!;
                 if (d === QUOTE || d === BACKSLASH) break;
@@ -590,14 +597,6 @@ export class RecordScanner {
               slots[o + 4] = escaped ? FLAG_KEY_ESCAPED : 0;
               if (escaped) this.objKeyEscaped = true;
               const keyLength = j - p - 1;
-              if (!this.objDottedKey) {
-                for (let k = p + 1; k < j; k++) {
-                  if (buf[k] === DOT) {
-                    this.objDottedKey = true;
-                    break;
-                  }
-                }
-              }
               if (keyLength === 9 && bytesAt(buf, p + 1, EVENT_NAME)) this.objNameSlot = this.objKeys;
               else if (keyLength === 11 && bytesAt(buf, p + 1, EVENT_SOURCE)) this.objSourceSlot = this.objKeys;
               this.objExpectKey = false;
@@ -696,7 +695,7 @@ export class RecordScanner {
       return;
     }
     const rec = this.record;
-    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex, this.objNameSlot, this.objSourceSlot, this.objDottedKey);
+    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex, this.objNameSlot, this.objSourceSlot);
     rec.tooDeep = this.objTooDeep;
     if (this.objTop) {
       this.mode = 'top';
