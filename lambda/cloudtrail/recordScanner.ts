@@ -65,28 +65,48 @@ function keyBytes(key: string): Buffer {
 const NESTED_MEMO_BYTES = 1 << 20;
 /** Larger nested values are parsed every time: they rarely repeat. */
 const NESTED_MEMO_MAX_VALUE = 4096;
+/** Bytes sampled for a value's memo hash; equal hashes are confirmed by comparing every byte. */
+const HASH_SAMPLES = 32;
+/** Values kept per hash (different texts with the same samples); the oldest goes first. */
+const HASH_CHAIN = 4;
+
+interface Remembered {
+  readonly bytes: Buffer;
+  readonly value: unknown;
+}
 
 /**
- * Parsed nested values (`userIdentity`, `tlsDetails`…) by their JSON text. The same principal makes call after
+ * Parsed nested values (`userIdentity`, `tlsDetails`…) by their JSON bytes. The same principal makes call after
  * call, so most records repeat a value already parsed; rules that read `userIdentity.type` on every record then
- * cost a lookup instead of a parse. Values are shared between records: readers must not mutate them.
+ * cost a hash of a few sampled bytes and one native compare instead of decoding and parsing the text. Values are
+ * shared between records: readers must not mutate them.
  */
 class NestedValues {
-  private readonly memo = new Map<string, unknown>();
+  private readonly memo = new Map<number, Remembered[]>();
   private bytes = 0;
 
-  parse(text: string): unknown {
-    if (text.length > NESTED_MEMO_MAX_VALUE) return JSON.parse(text);
-    let value = this.memo.get(text);
-    if (value === undefined) {
-      value = JSON.parse(text);
-      if (this.bytes + text.length > NESTED_MEMO_BYTES) {
-        this.memo.clear();
-        this.bytes = 0;
-      }
-      this.memo.set(text, value);
-      this.bytes += text.length;
+  parse(buf: Buffer, start: number, end: number): unknown {
+    const length = end - start;
+    if (length > NESTED_MEMO_MAX_VALUE) return JSON.parse(buf.toString('utf8', start, end));
+    let h = length;
+    const step = length > HASH_SAMPLES ? Math.floor(length / HASH_SAMPLES) : 1;
+    for (let i = start; i < end; i += step) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const chain = this.memo.get(h);
+    if (chain) {
+      for (const r of chain) if (r.bytes.length === length && buf.compare(r.bytes, 0, length, start, end) === 0) return r.value;
     }
+    const value: unknown = JSON.parse(buf.toString('utf8', start, end));
+    if (this.bytes + length > NESTED_MEMO_BYTES) {
+      this.memo.clear();
+      this.bytes = 0;
+    }
+    // Its own memory, not a slice of the shared pool: a remembered value must not pin pool slabs.
+    const bytes = Buffer.allocUnsafeSlow(length);
+    buf.copy(bytes, 0, start, end);
+    const remembered = { bytes, value };
+    if (!chain) this.memo.set(h, [remembered]);
+    else if (chain.push(remembered) > HASH_CHAIN) this.bytes -= chain.shift()!.bytes.length;
+    this.bytes += length;
     return value;
   }
 }
@@ -195,7 +215,7 @@ export class ScannedRecord implements RecordView {
     const first = this.buf[vs];
     let value: unknown;
     if (first === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0) value = this.buf.toString('utf8', vs + 1, ve - 1);
-    else if (first === OPEN_BRACE || first === OPEN_BRACKET) value = this.nested.parse(this.buf.toString('utf8', vs, ve));
+    else if (first === OPEN_BRACE || first === OPEN_BRACKET) value = this.nested.parse(this.buf, vs, ve);
     else value = JSON.parse(this.buf.toString('utf8', vs, ve));
     this.values[k] = value;
     return value;

@@ -132,6 +132,15 @@ describe('Class: RecordScanner', () => {
     assert.deepEqual(seen, [{ type: 'Root' }, { type: 'IAMUser' }, { type: 'Root' }, 'SyntaxError', 'SyntaxError']);
   });
 
+  it('never mistakes one nested value for another that differs in a single byte', () => {
+    const texts = Array.from({ length: 150 }, (_, i) => 'a'.repeat(i) + 'b' + 'a'.repeat(149 - i));
+    const seen: unknown[] = [];
+    const s = new RecordScanner({ onRecord: (r) => seen.push((r.get('userIdentity') as { k: string }).k) });
+    for (let round = 0; round < 2; round++) for (const k of texts) s.push(Buffer.from(`${JSON.stringify({ userIdentity: { k } })}\n`));
+    s.end();
+    assert.deepEqual(seen, [...texts, ...texts]);
+  });
+
   it('fails on input that is not JSON, naming the byte', () => {
     const e = scanError('\n{ awsRegion: "us-east-1" }');
     assert.equal(e.kind, 'not-json');
