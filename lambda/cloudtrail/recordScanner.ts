@@ -61,42 +61,60 @@ function keyBytes(key: string): Buffer {
   return b;
 }
 
-/** Bytes of JSON text the nested-value memo holds before it starts over. */
-const NESTED_MEMO_BYTES = 1 << 20;
-/** Larger nested values are parsed every time: they rarely repeat. */
-const NESTED_MEMO_MAX_VALUE = 4096;
+/** Bytes of JSON text one field's memo holds before it starts over. */
+const FIELD_MEMO_BYTES = 128 * 1024;
+/** Larger values are parsed every time: they rarely repeat. */
+const VALUE_MEMO_MAX = 4096;
 /** Bytes sampled for a value's memo hash; equal hashes are confirmed by comparing every byte. */
 const HASH_SAMPLES = 32;
 /** Values kept per hash (different texts with the same samples); the oldest goes first. */
 const HASH_CHAIN = 4;
+/** Lookups between checks of a field's hit rate; a field whose values seldom repeat is decoded without the memo. */
+const MEMO_TRIAL = 1024;
+/** Lookups a field goes without the memo after a poor trial, before it is tried again. */
+const MEMO_REST = 16 * MEMO_TRIAL;
 
 interface Remembered {
   readonly bytes: Buffer;
   readonly value: unknown;
 }
 
+/** A top-level value's JSON text decoded: a plain string (no escapes) without JSON.parse, anything else with it. */
+function decodeValue(buf: Buffer, start: number, end: number, plainString: boolean): unknown {
+  return plainString ? buf.toString('utf8', start + 1, end - 1) : JSON.parse(buf.toString('utf8', start, end));
+}
+
 /**
- * Parsed nested values (`userIdentity`, `tlsDetails`…) by their JSON bytes. The same principal makes call after
- * call, so most records repeat a value already parsed; rules that read `userIdentity.type` on every record then
- * cost a hash of a few sampled bytes and one native compare instead of decoding and parsing the text. Values are
- * shared between records: readers must not mutate them.
+ * Parsed object and array values of one top-level field, by their JSON bytes. The same principal makes call after call, so most
+ * records repeat a `userIdentity` already parsed: a rule reading `userIdentity.type` on every record then costs a
+ * hash of a few sampled bytes and one native compare, not a parse. A field whose values seldom repeat
+ * (`requestParameters`) stops using the memo for a while. Values are shared between records: readers must not
+ * mutate them.
  */
-class NestedValues {
+class FieldMemo {
   private readonly memo = new Map<number, Remembered[]>();
   private bytes = 0;
+  private lookups = 0;
+  private hits = 0;
+  private rest = 0;
 
-  parse(buf: Buffer, start: number, end: number): unknown {
+  value(buf: Buffer, start: number, end: number): unknown {
     const length = end - start;
-    if (length > NESTED_MEMO_MAX_VALUE) return JSON.parse(buf.toString('utf8', start, end));
+    if (length > VALUE_MEMO_MAX || this.resting()) return JSON.parse(buf.toString('utf8', start, end));
     let h = length;
     const step = length > HASH_SAMPLES ? Math.floor(length / HASH_SAMPLES) : 1;
-    for (let i = start; i < end; i += step) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    for (let i = start; i < end; i += step) h = Math.imul(h ^ buf[i]!, 0x01000193); // FNV-1a over the samples
     const chain = this.memo.get(h);
     if (chain) {
-      for (const r of chain) if (r.bytes.length === length && buf.compare(r.bytes, 0, length, start, end) === 0) return r.value;
+      for (const r of chain) {
+        if (r.bytes.length === length && buf.compare(r.bytes, 0, length, start, end) === 0) {
+          this.hits++;
+          return r.value;
+        }
+      }
     }
     const value: unknown = JSON.parse(buf.toString('utf8', start, end));
-    if (this.bytes + length > NESTED_MEMO_BYTES) {
+    if (this.bytes + length > FIELD_MEMO_BYTES) {
       this.memo.clear();
       this.bytes = 0;
     }
@@ -108,6 +126,23 @@ class NestedValues {
     else if (chain.push(remembered) > HASH_CHAIN) this.bytes -= chain.shift()!.bytes.length;
     this.bytes += length;
     return value;
+  }
+
+  /** Counts a lookup; true while the field rests from the memo after a trial where most values were new. */
+  private resting(): boolean {
+    if (this.rest > 0) {
+      this.rest--;
+      return true;
+    }
+    if (++this.lookups < MEMO_TRIAL) return false;
+    if (this.hits * 2 < this.lookups) {
+      this.rest = MEMO_REST;
+      this.memo.clear();
+      this.bytes = 0;
+    }
+    this.lookups = 0;
+    this.hits = 0;
+    return this.rest > 0;
   }
 }
 
@@ -131,7 +166,8 @@ export class ScannedRecord implements RecordView {
   private values: unknown[] = [];
   private nameSlot = -1;
   private sourceSlot = -1;
-  private readonly nested = new NestedValues();
+  /** Per top-level field named by a rule (a bounded set): its memo of decoded values. */
+  private readonly memos = new Map<string, FieldMemo>();
 
   /** @internal called by the scanner */
   reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number): void {
@@ -150,12 +186,12 @@ export class ScannedRecord implements RecordView {
 
   /** `eventName`, found while scanning (the candidate index reads it for every record). */
   eventName(): unknown {
-    return this.anyKeyEscaped ? this.get('eventName') : this.slotValue(this.nameSlot);
+    return this.anyKeyEscaped ? this.get('eventName') : this.slotValue(this.nameSlot, 'eventName');
   }
 
   /** `eventSource`, found while scanning. */
   eventSource(): unknown {
-    return this.anyKeyEscaped ? this.get('eventSource') : this.slotValue(this.sourceSlot);
+    return this.anyKeyEscaped ? this.get('eventSource') : this.slotValue(this.sourceSlot, 'eventSource');
   }
 
   /** Size of the record's JSON text in bytes. */
@@ -202,10 +238,10 @@ export class ScannedRecord implements RecordView {
       const root = this.root();
       return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
     }
-    return this.slotValue(this.findKey(key));
+    return this.slotValue(this.findKey(key), key);
   }
 
-  private slotValue(k: number): unknown {
+  private slotValue(k: number, key: string): unknown {
     if (k < 0) return undefined;
     const cached = this.values[k];
     if (cached !== undefined) return cached;
@@ -214,9 +250,13 @@ export class ScannedRecord implements RecordView {
     const ve = this.start + this.slots[o + 3]!;
     const first = this.buf[vs];
     let value: unknown;
-    if (first === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0) value = this.buf.toString('utf8', vs + 1, ve - 1);
-    else if (first === OPEN_BRACE || first === OPEN_BRACKET) value = this.nested.parse(this.buf, vs, ve);
-    else value = JSON.parse(this.buf.toString('utf8', vs, ve));
+    if (first === OPEN_BRACE || first === OPEN_BRACKET) {
+      let memo = this.memos.get(key);
+      if (!memo) this.memos.set(key, (memo = new FieldMemo()));
+      value = memo.value(this.buf, vs, ve);
+    } else {
+      value = decodeValue(this.buf, vs, ve, first === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0);
+    }
     this.values[k] = value;
     return value;
   }

@@ -141,6 +141,19 @@ describe('Class: RecordScanner', () => {
     assert.deepEqual(seen, [...texts, ...texts]);
   });
 
+  it('reads the right nested values while a field with ever-new values stops and restarts remembering them', () => {
+    const expected: unknown[] = [];
+    const seen: unknown[] = [];
+    const s = new RecordScanner({ onRecord: (r) => seen.push([r.get('requestParameters'), r.get('userIdentity')]) });
+    for (let i = 0; i < 40_000; i++) {
+      const record = { requestParameters: { n: i % 30_000 < 20_000 ? i : i % 7 }, userIdentity: { type: i % 3 ? 'Root' : 'IAMUser' } };
+      expected.push([record.requestParameters, record.userIdentity]);
+      s.push(Buffer.from(`${JSON.stringify(record)}\n`));
+    }
+    s.end();
+    assert.deepEqual(seen, expected);
+  });
+
   it('fails on input that is not JSON, naming the byte', () => {
     const e = scanError('\n{ awsRegion: "us-east-1" }');
     assert.equal(e.kind, 'not-json');
