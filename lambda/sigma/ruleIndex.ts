@@ -19,7 +19,7 @@ export type IndexField = (typeof INDEX_FIELDS)[number];
 /** Matchers on one field, any of which the field's value must satisfy (undefined: no constraint). */
 type Constraint = LoadedMatcher[] | undefined;
 
-/** Distinct values remembered per field before the memo starts over (bounds memory on hostile input). */
+/** Values (or value combinations) remembered before a memo starts over: bounds memory on hostile input. */
 const MEMO_ENTRIES = 50_000;
 
 /** Matchers that can only hold for a present, non-null value: safe to index on. */
@@ -149,6 +149,8 @@ function couldHold(m: LoadedMatcher, value: string, matchOne: (m: LoadedMatcher,
   return matchOne(m, value);
 }
 
+const NONE: readonly number[] = [];
+
 /** Rules keyed on one field: exact values in a map, other alternatives tested on each distinct value. */
 class FieldKey {
   private readonly exact = new Map<string, number[]>();
@@ -169,6 +171,20 @@ class FieldKey {
     if (requirement.other.length) this.tested.push({ position, test: (value) => requirement.other.some((m) => couldHold(m, value, matchOne)) });
   }
 
+  /** Positions (ascending) of the rules the record's values of this field could satisfy (arrays crossed). */
+  picks(view: RecordView): readonly number[] {
+    this.found = NONE;
+    visitPath(view, this.path, this.collect);
+    return this.found;
+  }
+
+  private found: readonly number[] = NONE;
+  /** One visitor for every record, not a closure per call. */
+  private readonly collect = (v: unknown): boolean => {
+    if (v !== null) this.found = merge(this.found, typeof v === 'string' ? this.pick(v) : this.positions);
+    return false;
+  };
+
   /** Positions (ascending) of the rules a string value could satisfy. */
   pick(value: string): readonly number[] {
     let hit = this.memo.get(value);
@@ -181,10 +197,21 @@ class FieldKey {
     }
     return hit;
   }
+
+  private memoEntries = 0;
+
+  /** Bounds the memo of value combinations (each new one counts): past the limit it starts over. */
+  private countMemoEntry(): void {
+    if (++this.memoEntries <= MEMO_ENTRIES) return;
+    this.memo.clear();
+    this.memoEntries = 1;
+  }
 }
 
-/** Merges ascending position lists into one, without duplicates. */
-function merge(a: readonly number[], b: readonly number[]): number[] {
+/** Merges ascending position lists into one, without duplicates (either list itself when the other is empty). */
+function merge(a: readonly number[], b: readonly number[]): readonly number[] {
+  if (!b.length) return a;
+  if (!a.length) return b;
   const out: number[] = [];
   let i = 0;
   let j = 0;
@@ -206,6 +233,8 @@ function memoKey(v: unknown): string | symbol {
 interface Picked {
   readonly positions: readonly number[];
   readonly rules: readonly LoadedRule[];
+  /** These rules plus gates' picks, by the picks' positions joined. */
+  readonly withGated: Map<string, readonly LoadedRule[]>;
 }
 
 /** Picks the rules worth evaluating for a record. */
@@ -214,6 +243,7 @@ export class RuleIndex {
   private readonly keys = new Map<IndexField, FieldKey>(INDEX_FIELDS.map((f) => [f, new FieldKey(fieldPath(f))]));
   /** Second level: fields that gate the rules constraining neither eventName nor eventSource. */
   private readonly gates = new Map<string, FieldKey>();
+  private readonly gateKeys: FieldKey[];
   private readonly memo = new Map<string | symbol, Map<string | symbol, Picked>>();
   /** How many rules are keyed on each index field, gated on another field, or run on every record. */
   readonly stats = { eventName: 0, eventSource: 0, gated: 0, always: 0 };
@@ -241,6 +271,7 @@ export class RuleIndex {
       key.add(position, gate.requirement, matchOne);
       this.stats.gated++;
     });
+    this.gateKeys = [...this.gates.values()];
   }
 
   /**
@@ -250,23 +281,23 @@ export class RuleIndex {
   candidates(view: RecordView, eventName: unknown, eventSource: unknown): readonly LoadedRule[] {
     const first = this.first(eventName, eventSource);
     let gated: readonly number[] = [];
-    for (const key of this.gates.values()) {
-      visitPath(view, key.path, (v) => {
-        if (v !== null) gated = merge(gated, typeof v === 'string' ? key.pick(v) : key.positions);
-        return false;
-      });
+    for (const key of this.gateKeys) gated = merge(gated, key.picks(view));
+    if (!gated.length) return first.rules;
+    const gatedKey = gated.join();
+    let rules = first.withGated.get(gatedKey);
+    if (!rules) {
+      rules = merge(first.positions, gated).map((p) => this.rules[p]!);
+      this.countMemoEntry();
+      first.withGated.set(gatedKey, rules);
     }
-    return gated.length ? merge(first.positions, gated).map((p) => this.rules[p]!) : first.rules;
+    return rules;
   }
 
   /** Rules picked by eventName and eventSource, plus the unconstrained rules (memoised per value pair). */
   private first(eventName: unknown, eventSource: unknown): Picked {
     const nameKey = memoKey(eventName);
     let bySource = this.memo.get(nameKey);
-    if (!bySource) {
-      if (this.memo.size >= MEMO_ENTRIES) this.memo.clear();
-      this.memo.set(nameKey, (bySource = new Map()));
-    }
+    if (!bySource) this.memo.set(nameKey, (bySource = new Map()));
     const sourceKey = memoKey(eventSource);
     let hit = bySource.get(sourceKey);
     if (!hit) {
@@ -278,10 +309,19 @@ export class RuleIndex {
         const key = this.keys.get(field)!;
         positions = merge(positions, typeof v === 'string' ? key.pick(v) : key.positions);
       }
-      hit = { positions, rules: positions.map((p) => this.rules[p]!) };
-      if (bySource.size >= MEMO_ENTRIES) bySource.clear();
+      hit = { positions, rules: positions.map((p) => this.rules[p]!), withGated: new Map() };
+      this.countMemoEntry();
       bySource.set(sourceKey, hit);
     }
     return hit;
+  }
+
+  private memoEntries = 0;
+
+  /** Bounds the memo of value combinations (each new one counts): past the limit it starts over. */
+  private countMemoEntry(): void {
+    if (++this.memoEntries <= MEMO_ENTRIES) return;
+    this.memo.clear();
+    this.memoEntries = 1;
   }
 }

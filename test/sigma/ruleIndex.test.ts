@@ -85,4 +85,13 @@ describe('Candidate index', () => {
       assert.deepEqual(picked({ eventName: 'X', userAgent: 'pwsh' }), ['not-only', 'keywords']);
     }
   });
+
+  it('stays right after its memo of value combinations starts over', () => {
+    for (let i = 0; i < 60_000; i++) {
+      const name = i % 1000 === 0 ? 'StopLogging' : `Call${i}`;
+      const got = picked({ eventName: name, eventSource: `s${i % 7}`, userAgent: i % 2 ? 'kali' : 'aws-cli' });
+      assert.equal(got.includes('stop-logging'), name === 'StopLogging');
+      assert.equal(got.includes('agent-contains'), i % 2 === 1);
+    }
+  });
 });
