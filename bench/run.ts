@@ -23,7 +23,11 @@ const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 500);
 
 interface PhaseResult {
   phase: string;
+  /** Median warm pass (the phase's second pass in its process). */
   ms: number;
+  /** Median first pass (a new process). */
+  firstMs: number;
+  warmMs: number;
   bytes: number;
   records: number;
   matches: number;
@@ -69,7 +73,9 @@ function median(values: number[]): number {
 function phase(script: string, name: string, file: string, rules = ''): PhaseResult {
   const runs: PhaseResult[] = [];
   for (let i = 0; i < RUNS; i++) runs.push(JSON.parse(runNode(script, [name, file, rules])) as PhaseResult);
-  return { ...runs[0]!, ms: median(runs.map((r) => r.ms)), maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) };
+  const firstMs = median(runs.map((r) => r.firstMs));
+  const warmMs = median(runs.map((r) => r.warmMs));
+  return { ...runs[0]!, ms: warmMs, firstMs, warmMs, maxRssMB: Math.max(...runs.map((r) => r.maxRssMB)) };
 }
 
 const fmt = (n: number, d = 1) => n.toFixed(d);
@@ -102,17 +108,21 @@ const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const lines = [
   `machine: ${cpu}, ${availableParallelism()} cores, ${fmt(totalmem() / 2 ** 30, 0)} GiB, node ${process.version}; ${RUNS} runs per phase, median`,
   `input: ${fmt(a.bytes / 1e6)} MB of CloudTrail JSON (${fmt(statSync(file).size / 1e6)} MB gzip), ${c.records} records`,
+  'each phase runs twice in its own process: "warm" is the second pass (a reused Lambda environment, a long backfill),',
+  '"first" the first pass of a new process (code not yet optimised); rule loading is cold start, below, not timed here',
   '',
-  'phase                                          MB/s   records/s    time ms  peak RSS MB  matches',
-  ...rows.map((r) => `${label[r.phase]!.padEnd(44)} ${fmt(r.bytes / 1e6 / (r.ms / 1000)).padStart(6)} ${fmt((r.records || c.records) / (r.ms / 1000), 0).padStart(11)} ${fmt(r.ms, 0).padStart(10)} ${fmt(r.maxRssMB, 0).padStart(12)} ${String(r.matches).padStart(8)}`),
+  'phase                                         warm MB/s  records/s  warm ms  first ms  peak RSS MB  matches',
+  ...rows.map((r) => `${label[r.phase]!.padEnd(44)} ${fmt(r.bytes / 1e6 / (r.ms / 1000)).padStart(9)} ${fmt((r.records || c.records) / (r.ms / 1000), 0).padStart(10)} ${fmt(r.ms, 0).padStart(8)} ${fmt(r.firstMs, 0).padStart(9)} ${fmt(r.maxRssMB, 0).padStart(12)} ${String(r.matches).padStart(8)}`),
   '',
 ];
 const ratio = (x: PhaseResult | undefined, y: PhaseResult) => (x ? x.ms / y.ms : NaN);
+const firstRatio = (x: PhaseResult | undefined, y: PhaseResult) => (x ? x.firstMs / y.firstMs : NaN);
 const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
-lines.push(`c/a = ${fmt(ratio(c, a), 2)}`);
+const both = (x: PhaseResult | undefined, y: PhaseResult) => `${fmt(ratio(x, y), 2)} warm, ${fmt(firstRatio(x, y), 2)} first pass`;
+lines.push(`c/a = ${both(c, a)}`);
 if (d) {
-  lines.push(`d/a = ${fmt(ratio(d, a), 2)}   target ≤ 1.5 (goal 1.25): ${check(ratio(d, a) <= 1.5)}`);
-  lines.push(`d/b = ${fmt(ratio(d, b), 2)}   target < 1 (d faster than b): ${check(ratio(d, b) < 1)}`);
+  lines.push(`d/a = ${both(d, a)}   target ≤ 1.5 (goal 1.25): ${check(ratio(d, a) <= 1.5)}`);
+  lines.push(`d/b = ${both(d, b)}   target < 1 (d faster than b): ${check(ratio(d, b) < 1)}`);
 }
 if (big) lines.push(`peak RSS, d on a ${fmt(big.bytes / 1e6, 0)} MB delivery: ${fmt(big.maxRssMB, 0)} MB   target ≤ 100 MB: ${check(big.maxRssMB <= 100)}`);
 lines.push(`cold start: import the built Lambda bundle ${fmt(cold.importMs, 0)} ms; load ${cold.rules} compiled rules + build the index ${fmt(cold.loadRulesMs, 0)} ms   target ≤ 50 ms: ${check(cold.loadRulesMs <= 50)}`);
