@@ -6,10 +6,13 @@
  * The scanner tracks JSON strings exactly (quotes, escapes), so text inside a string value, such as a user agent
  * reading `"eventName":"StopLogging"`, can never start, end or forge a record or a top-level field. For each
  * record it notes where its top-level keys and values are, so a rule can read one field without parsing the rest.
+ * The inside of each object is walked by a small WebAssembly kernel (scanKernel.wat, strings 16 bytes at a time);
+ * this file keeps the outer structure (a delivery, an array, NDJSON), the errors and the lazy field reads.
  */
 import { RecordStreamError } from './errors.ts';
 import type { RecordView } from '../sigma/recordView.ts';
 import { ownValue } from '../sigma/recordView.ts';
+import { SCAN_KERNEL_WASM } from './scanKernel.wasm.ts';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -33,23 +36,44 @@ const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
 const NEED_MORE = -1;
 
-/** Initial working buffer for records cut by a chunk boundary; grows only for larger records. */
-const WORK_BUFFER_BYTES = 256 * 1024;
-/** Bytes of the next chunk copied at a time to complete a cut record (doubling while the record goes on). */
-const STITCH_WINDOW = 16 * 1024;
-
-/** Per key slot: key start/end, value start/end (relative to the record start), flags. */
+/** Per key slot: key start/end, value start/end (relative to the record start), flags (1 key escaped, 2 value escaped). */
 const SLOT = 5;
-const FLAG_KEY_ESCAPED = 1;
 const FLAG_VALUE_ESCAPED = 2;
 
-const EVENT_NAME = Buffer.from('eventName');
-const EVENT_SOURCE = Buffer.from('eventSource');
+/**
+ * The kernel's memory (scanKernel.wat): a state block, the key slots of the record being scanned, then the bytes
+ * being scanned. Top-level keys per record are capped (CloudTrail has about 25).
+ */
+const STATE_BYTES = 32;
+const MAX_KEYS = 65536;
+const DATA = STATE_BYTES + MAX_KEYS * SLOT * 4;
+/** Past the scanned bytes, for the kernel's 16-byte loads. */
+const SLACK = 16;
+const PAGE = 65536;
+/** Room for bytes at first: a chunk and a cut record; grows for larger ones. */
+const INITIAL_DATA_BYTES = 512 * 1024;
+// Kernel state flags and results.
+const EXPECT_KEY = 1;
+const KEY_ESCAPED = 2;
+const TOO_DEEP = 4;
+const CAPTURE = 8;
+const KERNEL_NEED_MORE = 0;
+const KERNEL_DONE = 1;
+const KERNEL_EXPECTED_KEY = 2;
+const KERNEL_TOO_LARGE = 3;
 
-function bytesAt(buf: Buffer, at: number, expected: Buffer): boolean {
-  for (let i = 0; i < expected.length; i++) if (buf[at + i] !== expected[i]) return false;
-  return true;
+interface ScanKernel {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  scanObject(len: number, limit: number, maxNesting: number): number;
 }
+
+/** The WebAssembly API the scanner uses (this project's TypeScript lib has no WebAssembly types). */
+const wasm = (globalThis as unknown as {
+  WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { readonly exports: unknown } };
+}).WebAssembly;
+
+/** Compiled once; each scanner gets its own instance and memory. */
+const KERNEL_MODULE = new wasm.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
 
 const keyBytesCache = new Map<string, Buffer>();
 function keyBytes(key: string): Buffer {
@@ -289,9 +313,13 @@ export interface ScannerEvents {
 
 /** Streaming scanner; feed it with push() and finish with end(). */
 export class RecordScanner {
-  /** Working buffer: `buf` is its valid prefix. */
-  private work: Buffer = Buffer.allocUnsafe(WORK_BUFFER_BYTES);
-  private buf: Buffer = this.work.subarray(0, 0);
+  private readonly kernel = new wasm.Instance(KERNEL_MODULE).exports as ScanKernel;
+  /** Views of the kernel's memory, renewed when it grows. */
+  private heap = new Uint8Array(0);
+  private state = new Int32Array(0);
+  private slots = new Int32Array(0);
+  /** The bytes not yet consumed (a view of the kernel's memory from DATA). */
+  private buf: Buffer = Buffer.alloc(0);
   /** Absolute stream offset of buf[0], for error messages. */
   private base = 0;
   private pos = 0;
@@ -301,7 +329,6 @@ export class RecordScanner {
   private currentKeyIsRecords = false;
   private recordIndex = 0;
   private readonly record = new ScannedRecord();
-  private slots: Int32Array = new Int32Array(SLOT * 64);
   // Resumable state of the object being scanned.
   private objStart = -1;
   private objPos = 0;
@@ -315,18 +342,14 @@ export class RecordScanner {
   private objTop = false;
   private skipping = false;
   private bomChecked = false;
-  /** While scanning a stitched window: stop once past this position and between values (-1: no stitch). */
-  private stitchEnd = -1;
-  /** Position in `buf` of the next backslash at or after the last lookup (`buf.length` if none); -1: unknown. */
-  private nextBackslash = -1;
-  /** Where run() stopped for that reason, or -1. */
-  private stoppedAt = -1;
   private sawValue = false;
 
   constructor(
     private readonly events: ScannerEvents,
     private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
-  ) {}
+  ) {
+    this.reserve(INITIAL_DATA_BYTES);
+  }
 
   /** Number of records delivered so far. */
   get records(): number {
@@ -339,56 +362,17 @@ export class RecordScanner {
   }
 
   /**
-   * Scans a chunk where it lies, without copying it. Only a record cut by a chunk boundary is copied: its start
-   * and a window of the next chunk go into the working buffer until the record is complete, then scanning goes
-   * back to the chunk itself.
+   * Appends a chunk to the bytes not yet consumed (moved to the front first: a record cut by the previous chunk
+   * boundary, or nothing) and scans on. Memory stays bounded by the largest record plus a chunk.
    */
   push(chunk: Buffer): void {
-    let offset = 0;
-    while (offset < chunk.length) {
-      const keep = this.objStart >= 0 ? Math.min(this.objStart, this.pos) : this.pos;
-      const rest = this.buf.length - keep;
-      if (rest === 0 && this.objStart < 0) {
-        this.base += this.buf.length;
-        this.buf = chunk.subarray(offset);
-        this.nextBackslash = -1;
-        this.pos = 0;
-        this.stitchEnd = -1;
-        this.checkBom();
-        this.run();
-        return;
-      }
-      const take = Math.min(chunk.length - offset, Math.max(STITCH_WINDOW, rest));
-      this.stitch(keep, rest, chunk.subarray(offset, offset + take));
-      this.stitchEnd = rest;
-      this.stoppedAt = -1;
-      this.run();
-      if (this.stoppedAt >= 0) {
-        // Past the cut record and between values: the rest of the chunk is scanned in place.
-        offset += this.stoppedAt - rest;
-        this.base += this.stoppedAt;
-        this.buf = this.work.subarray(0, 0);
-        this.nextBackslash = -1;
-        this.pos = 0;
-      } else {
-        offset += take;
-      }
-    }
-  }
-
-  /** Working buffer ← pending bytes of `buf` from `keep` + `window`; offsets rebased to the new buffer. */
-  private stitch(keep: number, rest: number, window: Buffer): void {
-    const need = rest + window.length;
-    if (need > this.work.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.work.length * 2));
-      this.buf.copy(grown, 0, keep);
-      this.work = grown;
-    } else if (rest > 0) {
-      this.buf.copy(this.work, 0, keep);
-    }
-    window.copy(this.work, rest);
-    this.buf = this.work.subarray(0, need);
-    this.nextBackslash = -1;
+    const keep = this.objStart >= 0 ? Math.min(this.objStart, this.pos) : this.pos;
+    const rest = this.buf.length - keep;
+    const length = rest + chunk.length;
+    if (keep > 0 && rest > 0) this.heap.copyWithin(DATA, DATA + keep, DATA + this.buf.length);
+    this.reserve(length);
+    this.heap.set(chunk, DATA + rest);
+    this.buf = Buffer.from(this.heap.buffer, DATA, length);
     this.base += keep;
     this.pos -= keep;
     if (this.objStart >= 0) {
@@ -396,6 +380,20 @@ export class RecordScanner {
       this.objPos -= keep;
     }
     this.checkBom();
+    this.run();
+  }
+
+  /** Grows the kernel's memory to hold `length` bytes of data, renewing the views of it. */
+  private reserve(length: number): void {
+    const memory = this.kernel.memory;
+    const need = DATA + length + SLACK;
+    if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / PAGE));
+    if (this.heap.buffer !== memory.buffer) {
+      this.heap = new Uint8Array(memory.buffer);
+      this.state = new Int32Array(memory.buffer, 0, STATE_BYTES / 4);
+      this.slots = new Int32Array(memory.buffer, STATE_BYTES, MAX_KEYS * SLOT);
+      this.buf = Buffer.from(memory.buffer, DATA, this.buf.length);
+    }
   }
 
   private checkBom(): void {
@@ -425,11 +423,6 @@ export class RecordScanner {
   private run(): void {
     const buf = this.buf;
     for (;;) {
-      if (this.stitchEnd >= 0 && this.objStart < 0 && this.pos >= this.stitchEnd) {
-        this.stoppedAt = this.pos;
-        this.stitchEnd = -1;
-        return;
-      }
       if (this.objStart >= 0) {
         const end = this.scanObject();
         if (end === NEED_MORE) {
@@ -586,149 +579,40 @@ export class RecordScanner {
   }
 
   /**
-   * Continues scanning the current object; returns the position after its end, or NEED_MORE.
-   * Only depth-1 structure is checked (keys are strings, then ':'); nested values are parsed when read.
+   * Continues scanning the current object in the kernel (scanKernel.wat); returns the position after its end, or
+   * NEED_MORE. Only depth-1 structure is checked (keys are strings, then ':'); nested values are parsed when read.
    */
   private scanObject(): number {
-    const buf = this.buf;
-    const len = buf.length;
-    const start = this.objStart;
-    let p = this.objPos;
-    let depth = this.objDepth;
-    if (depth === 0) return this.scanScalarValue();
-    let slots = this.slots;
-    const capture = !this.skipping;
-    try {
-      while (p < len) {
-        if (p - start > this.maxRecordBytes) {
-          throw this.error('record-too-large', `record ${this.recordIndex} is larger than ${this.maxRecordBytes} bytes`, start);
-        }
-        const c = buf[p]!;
-        if (c === QUOTE) {
-          // String skip (hot path). Nested strings jump quote to quote with indexOf (memchr speed); a quote is
-          // escaped when an odd run of backslashes precedes it. Top-level keys and values go byte by byte, to note
-          // any escape, which decides whether the value can be read without JSON.parse.
-          let j = p + 1;
-          let escaped = false;
-          if (depth === 1 && capture) {
-            // A top-level key or value: plain (readable without JSON.parse) unless a backslash comes before its
-            // closing quote. Backslashes are rare, so the next one's position is looked up once and reused.
-            const q = buf.indexOf(QUOTE, j);
-            if (q < 0) return NEED_MORE;
-            if (this.nextBackslash < j) {
-              const b = buf.indexOf(BACKSLASH, j);
-              this.nextBackslash = b < 0 ? len : b;
-            }
-            if (this.nextBackslash > q) j = q;
-            else for (;;) {
-              while (j < len) {
-                const d = buf[j]!;
-                if (d === QUOTE || d === BACKSLASH) break;
-                j++;
-              }
-              if (j >= len) return NEED_MORE;
-              if (buf[j] === QUOTE) break;
-              escaped = true;
-              j += 2;
-            }
-          } else {
-            for (;;) {
-              const q = buf.indexOf(QUOTE, j);
-              if (q < 0) return NEED_MORE;
-              let b = q - 1;
-              while (buf[b] === BACKSLASH) b--;
-              if ((q - 1 - b) % 2 === 0) {
-                j = q;
-                break;
-              }
-              j = q + 1;
-            }
-          }
-          if (depth === 1 && capture) {
-            if (this.objExpectKey) {
-              const o = this.objKeys * SLOT;
-              if (o + SLOT > slots.length) {
-                const grown = new Int32Array(slots.length * 2);
-                grown.set(slots);
-                this.slots = slots = grown;
-              }
-              slots[o] = p + 1 - start;
-              slots[o + 1] = j - start;
-              slots[o + 4] = escaped ? FLAG_KEY_ESCAPED : 0;
-              if (escaped) this.objKeyEscaped = true;
-              const keyLength = j - p - 1;
-              if (keyLength === 9 && bytesAt(buf, p + 1, EVENT_NAME)) this.objNameSlot = this.objKeys;
-              else if (keyLength === 11 && bytesAt(buf, p + 1, EVENT_SOURCE)) this.objSourceSlot = this.objKeys;
-              this.objExpectKey = false;
-            } else {
-              const o = this.objKeys * SLOT;
-              slots[o + 2] = p - start;
-              slots[o + 3] = j + 1 - start;
-              if (escaped) slots[o + 4] = slots[o + 4]! | FLAG_VALUE_ESCAPED;
-            }
-          }
-          p = j + 1;
-          continue;
-        }
-        if (isWs(c)) {
-          p++;
-          continue;
-        }
-        if (depth === 1 && capture && this.objExpectKey && c !== CLOSE_BRACE) {
-          throw this.error('not-json', `expected a quoted key in record ${this.recordIndex}, found ${this.describe(c)}`, p);
-        }
-        switch (c) {
-          case OPEN_BRACE:
-          case OPEN_BRACKET:
-            if (depth === 1 && capture) slots[this.objKeys * SLOT + 2] = p - start;
-            depth++;
-            if (depth > MAX_NESTING) this.objTooDeep = true;
-            break;
-          case CLOSE_BRACE:
-          case CLOSE_BRACKET:
-            depth--;
-            if (depth === 1 && capture) slots[this.objKeys * SLOT + 3] = p + 1 - start;
-            if (depth === 0) {
-              if (capture && !this.objExpectKey) this.objKeys++;
-              this.objPos = p + 1;
-              this.objDepth = 0;
-              return p + 1;
-            }
-            break;
-          case COMMA:
-            if (depth === 1) {
-              if (capture) this.objKeys++;
-              this.objExpectKey = true;
-            }
-            break;
-          case COLON:
-            break;
-          default: {
-            // A number, true, false or null: runs to the next delimiter.
-            const s = p;
-            while (p < len) {
-              const d = buf[p]!;
-              if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isWs(d)) break;
-              p++;
-            }
-            if (p >= len) {
-              p = s;
-              return NEED_MORE;
-            }
-            if (depth === 1 && capture) {
-              const o = this.objKeys * SLOT;
-              slots[o + 2] = s - start;
-              slots[o + 3] = p - start;
-            }
-            continue;
-          }
-        }
-        p++;
-      }
-      return NEED_MORE;
-    } finally {
-      this.objPos = p;
-      this.objDepth = depth;
+    if (this.objDepth === 0) return this.scanScalarValue();
+    const st = this.state;
+    st[0] = DATA + this.objPos;
+    st[1] = DATA + this.objStart;
+    st[2] = this.objDepth;
+    st[3] = this.objKeys;
+    st[4] = (this.objExpectKey ? EXPECT_KEY : 0) | (this.objKeyEscaped ? KEY_ESCAPED : 0) | (this.objTooDeep ? TOO_DEEP : 0) | (this.skipping ? 0 : CAPTURE);
+    st[5] = this.objNameSlot;
+    st[6] = this.objSourceSlot;
+    const status = this.kernel.scanObject(DATA + this.buf.length, Math.min(DATA + this.objStart + this.maxRecordBytes, 0x7fffffff), MAX_NESTING);
+    this.objPos = st[0]! - DATA;
+    this.objDepth = st[2]!;
+    this.objKeys = st[3]!;
+    const flags = st[4]!;
+    this.objExpectKey = (flags & EXPECT_KEY) !== 0;
+    this.objKeyEscaped = (flags & KEY_ESCAPED) !== 0;
+    this.objTooDeep = (flags & TOO_DEEP) !== 0;
+    this.objNameSlot = st[5]!;
+    this.objSourceSlot = st[6]!;
+    switch (status) {
+      case KERNEL_DONE:
+        return this.objPos;
+      case KERNEL_NEED_MORE:
+        return NEED_MORE;
+      case KERNEL_EXPECTED_KEY:
+        throw this.error('not-json', `expected a quoted key in record ${this.recordIndex}, found ${this.describe(this.buf[this.objPos])}`, this.objPos);
+      case KERNEL_TOO_LARGE:
+        throw this.error('record-too-large', `record ${this.recordIndex} is larger than ${this.maxRecordBytes} bytes`, this.objStart);
+      default:
+        throw this.error('record-too-wide', `record ${this.recordIndex} has more than ${MAX_KEYS} top-level keys`, this.objStart);
     }
   }
 

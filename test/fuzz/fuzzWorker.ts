@@ -38,7 +38,7 @@ export type FuzzMessage =
 const MAX_BASE_BYTES = 32 * 1024;
 const DELIVERY_SUFFIXES = ['.json.gz', '.json', '.cloudtrail', '.jsonl'];
 /** Kinds the pipeline names; anything else (a JavaScript error's name, internal-error) is a bug surfacing. */
-const KNOWN_KINDS = new Set(['not-json', 'truncated', 'truncated-gzip', 'bad-gzip', 'no-records', 'not-record', 'record-too-large', 'empty', 'bad-record', 'transient', 'read-error', 'no-such-key', 'access-denied', 'publish-failed']);
+const KNOWN_KINDS = new Set(['not-json', 'truncated', 'truncated-gzip', 'bad-gzip', 'no-records', 'not-record', 'record-too-large', 'record-too-wide', 'empty', 'bad-record', 'transient', 'read-error', 'no-such-key', 'access-denied', 'publish-failed']);
 
 function walk(dir: string, accept: (path: string) => boolean, out: string[] = []): string[] {
   for (const name of readdirSync(dir).sort()) {

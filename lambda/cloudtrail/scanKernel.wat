@@ -1,0 +1,182 @@
+;; The record scanner's inner loop (recordScanner.ts): walks one JSON object from where it stopped to its end,
+;; noting where each top-level key and value lies, tracking strings exactly (quotes, escapes) so text inside a
+;; string never counts as structure. Strings are skipped 16 bytes at a time with SIMD.
+;;
+;; Memory (laid out by recordScanner.ts):
+;;   [0, 32)                 state, i32 each: 0 position, 1 record start, 2 depth, 3 top-level keys so far,
+;;                           4 flags, 5 eventName slot, 6 eventSource slot (-1: none)
+;;   [SLOTS, SLOTS+20*MAX)   per top-level key: key start, key end, value start, value end (relative to the
+;;                           record start), flags (1 key escaped, 2 value escaped)
+;;   [data, data+len+16)     the bytes being scanned, then 16 bytes of slack for the 16-byte loads
+;; Build: `npm run build:wasm` turns this file into scanKernel.wasm.ts (checked by test/cloudtrail/scanKernel.test.ts).
+(module
+  (memory (export "memory") 1)
+
+  (global $SLOTS i32 (i32.const 32))
+  (global $MAX_KEYS i32 (i32.const 65536))
+  ;; Set by $stringEnd: whether the string held a backslash escape.
+  (global $escaped (mut i32) (i32.const 0))
+
+  ;; state flags
+  (global $EXPECT_KEY i32 (i32.const 1))
+  (global $KEY_ESCAPED i32 (i32.const 2))
+  (global $TOO_DEEP i32 (i32.const 4))
+  (global $CAPTURE i32 (i32.const 8))
+
+  ;; Position of the closing quote of the string whose first content byte is at $p, or -1 if it does not end
+  ;; before $len. An escape (backslash) always takes the next byte with it.
+  (func $stringEnd (param $p i32) (param $len i32) (result i32)
+    (local $m i32)
+    (local $v v128)
+    (global.set $escaped (i32.const 0))
+    (loop $block
+      (if (i32.ge_u (local.get $p) (local.get $len)) (then (return (i32.const -1))))
+      (local.set $v (v128.load (local.get $p)))
+      (local.set $m (i8x16.bitmask (v128.or
+        (i8x16.eq (local.get $v) (v128.const i8x16 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34))
+        (i8x16.eq (local.get $v) (v128.const i8x16 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92)))))
+      (if (i32.eqz (local.get $m)) (then
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $block)))
+      (local.set $p (i32.add (local.get $p) (i32.ctz (local.get $m))))
+      (if (i32.ge_u (local.get $p) (local.get $len)) (then (return (i32.const -1))))
+      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 34)) (then (return (local.get $p))))
+      (global.set $escaped (i32.const 1))
+      (local.set $p (i32.add (local.get $p) (i32.const 2)))
+      (br $block))
+    (i32.const -1))
+
+  (func $isSpace (param $c i32) (result i32)
+    (i32.or
+      (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
+      (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09)))))
+
+  ;; Ends a number, true, false or null.
+  (func $isDelimiter (param $c i32) (result i32)
+    (i32.or
+      (i32.or (i32.eq (local.get $c) (i32.const 0x2c)) (i32.eq (local.get $c) (i32.const 0x7d)))
+      (i32.or (i32.eq (local.get $c) (i32.const 0x5d)) (call $isSpace (local.get $c)))))
+
+  ;; Continues the object described by the state block up to $len (exclusive). Returns
+  ;;   0 need more input (position: where to resume), 1 object complete (position: just after it),
+  ;;   2 a top-level key was expected (position: the offending byte), 3 past $limit (record too large),
+  ;;   4 more than MAX_KEYS top-level keys.
+  (func (export "scanObject") (param $len i32) (param $limit i32) (param $maxNesting i32) (result i32)
+    (local $p i32) (local $start i32) (local $depth i32) (local $keys i32) (local $flags i32)
+    (local $nameSlot i32) (local $sourceSlot i32)
+    (local $c i32) (local $q i32) (local $s i32) (local $o i32) (local $status i32) (local $top i32)
+    (local.set $p (i32.load (i32.const 0)))
+    (local.set $start (i32.load (i32.const 4)))
+    (local.set $depth (i32.load (i32.const 8)))
+    (local.set $keys (i32.load (i32.const 12)))
+    (local.set $flags (i32.load (i32.const 16)))
+    (local.set $nameSlot (i32.load (i32.const 20)))
+    (local.set $sourceSlot (i32.load (i32.const 24)))
+    (block $exit
+      (loop $token
+        (if (i32.ge_u (local.get $p) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
+        (if (i32.gt_u (local.get $p) (local.get $limit)) (then (local.set $status (i32.const 3)) (br $exit)))
+        (local.set $c (i32.load8_u (local.get $p)))
+        ;; $top: a top-level key or value of a record being captured
+        (local.set $top (i32.and
+          (i32.eq (local.get $depth) (i32.const 1))
+          (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0))))
+        (if (i32.eq (local.get $c) (i32.const 0x22)) (then
+          (local.set $q (call $stringEnd (i32.add (local.get $p) (i32.const 1)) (local.get $len)))
+          (if (i32.lt_s (local.get $q) (i32.const 0)) (then (local.set $status (i32.const 0)) (br $exit)))
+          (if (local.get $top) (then
+            (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 20))))
+            (if (i32.and (local.get $flags) (global.get $EXPECT_KEY))
+              (then
+                (if (i32.ge_u (local.get $keys) (global.get $MAX_KEYS)) (then (local.set $status (i32.const 4)) (br $exit)))
+                (i32.store (local.get $o) (i32.sub (i32.add (local.get $p) (i32.const 1)) (local.get $start)))
+                (i32.store offset=4 (local.get $o) (i32.sub (local.get $q) (local.get $start)))
+                (i32.store offset=16 (local.get $o) (global.get $escaped))
+                (if (global.get $escaped) (then (local.set $flags (i32.or (local.get $flags) (global.get $KEY_ESCAPED)))))
+                ;; "eventName" (9 bytes) and "eventSource" (11 bytes), compared as little-endian words
+                (if (i32.eq (i32.sub (local.get $q) (local.get $p)) (i32.const 10)) (then
+                  (if (i32.and
+                        (i64.eq (i64.load (i32.add (local.get $p) (i32.const 1))) (i64.const 0x6d614e746e657665))
+                        (i32.eq (i32.load8_u (i32.add (local.get $p) (i32.const 9))) (i32.const 0x65)))
+                    (then (local.set $nameSlot (local.get $keys))))))
+                (if (i32.eq (i32.sub (local.get $q) (local.get $p)) (i32.const 12)) (then
+                  (if (i32.and
+                        (i64.eq (i64.load (i32.add (local.get $p) (i32.const 1))) (i64.const 0x756f53746e657665))
+                        (i32.and
+                          (i32.eq (i32.load16_u (i32.add (local.get $p) (i32.const 9))) (i32.const 0x6372))
+                          (i32.eq (i32.load8_u (i32.add (local.get $p) (i32.const 11))) (i32.const 0x65))))
+                    (then (local.set $sourceSlot (local.get $keys))))))
+                (local.set $flags (i32.and (local.get $flags) (i32.xor (global.get $EXPECT_KEY) (i32.const -1)))))
+              (else
+                (i32.store offset=8 (local.get $o) (i32.sub (local.get $p) (local.get $start)))
+                (i32.store offset=12 (local.get $o) (i32.sub (i32.add (local.get $q) (i32.const 1)) (local.get $start)))
+                (if (global.get $escaped) (then
+                  (i32.store offset=16 (local.get $o) (i32.or (i32.load offset=16 (local.get $o)) (i32.const 2)))))))))
+          (local.set $p (i32.add (local.get $q) (i32.const 1)))
+          (br $token)))
+        (if (call $isSpace (local.get $c)) (then
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $token)))
+        (if (i32.and (local.get $top)
+              (i32.and
+                (i32.ne (i32.and (local.get $flags) (global.get $EXPECT_KEY)) (i32.const 0))
+                (i32.ne (local.get $c) (i32.const 0x7d))))
+          (then (local.set $status (i32.const 2)) (br $exit)))
+        (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 20))))
+        (block $next
+          ;; '{' or '['
+          (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7b)) (then
+            (if (local.get $top) (then (i32.store offset=8 (local.get $o) (i32.sub (local.get $p) (local.get $start)))))
+            (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
+            (if (i32.gt_u (local.get $depth) (local.get $maxNesting)) (then
+              (local.set $flags (i32.or (local.get $flags) (global.get $TOO_DEEP)))))
+            (br $next)))
+          ;; '}' or ']'
+          (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7d)) (then
+            (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+            (if (i32.and
+                  (i32.eq (local.get $depth) (i32.const 1))
+                  (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0)))
+              (then (i32.store offset=12 (local.get $o) (i32.sub (i32.add (local.get $p) (i32.const 1)) (local.get $start)))))
+            (if (i32.eqz (local.get $depth)) (then
+              (if (i32.and
+                    (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0))
+                    (i32.eqz (i32.and (local.get $flags) (global.get $EXPECT_KEY))))
+                (then (local.set $keys (i32.add (local.get $keys) (i32.const 1)))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (local.set $status (i32.const 1))
+              (br $exit)))
+            (br $next)))
+          (if (i32.eq (local.get $c) (i32.const 0x2c)) (then
+            (if (i32.eq (local.get $depth) (i32.const 1)) (then
+              (if (i32.and (local.get $flags) (global.get $CAPTURE)) (then
+                (local.set $keys (i32.add (local.get $keys) (i32.const 1)))))
+              (local.set $flags (i32.or (local.get $flags) (global.get $EXPECT_KEY)))))
+            (br $next)))
+          (br_if $next (i32.eq (local.get $c) (i32.const 0x3a)))
+          ;; a number, true, false or null: runs to the next delimiter
+          (local.set $s (local.get $p))
+          (block $scalarEnd
+            (loop $scalar
+              (br_if $scalarEnd (i32.ge_u (local.get $p) (local.get $len)))
+              (br_if $scalarEnd (call $isDelimiter (i32.load8_u (local.get $p))))
+              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+              (br $scalar)))
+          (if (i32.ge_u (local.get $p) (local.get $len)) (then
+            (local.set $p (local.get $s))
+            (local.set $status (i32.const 0))
+            (br $exit)))
+          (if (local.get $top) (then
+            (i32.store offset=8 (local.get $o) (i32.sub (local.get $s) (local.get $start)))
+            (i32.store offset=12 (local.get $o) (i32.sub (local.get $p) (local.get $start)))))
+          (br $token))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $token)))
+    (i32.store (i32.const 0) (local.get $p))
+    (i32.store (i32.const 8) (local.get $depth))
+    (i32.store (i32.const 12) (local.get $keys))
+    (i32.store (i32.const 16) (local.get $flags))
+    (i32.store (i32.const 20) (local.get $nameSlot))
+    (i32.store (i32.const 24) (local.get $sourceSlot))
+    (local.get $status))
+)
