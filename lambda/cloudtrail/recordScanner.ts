@@ -57,6 +57,7 @@ const EXPECT_KEY = 1;
 const KEY_ESCAPED = 2;
 const TOO_DEEP = 4;
 const CAPTURE = 8;
+const DOTTED_KEY = 16;
 const KERNEL_NEED_MORE = 0;
 const KERNEL_DONE = 1;
 const KERNEL_EXPECTED_KEY = 2;
@@ -185,6 +186,8 @@ export class ScannedRecord implements RecordView {
   private slots: Int32Array = new Int32Array(SLOT * 64);
   private keyCount = 0;
   private anyKeyEscaped = false;
+  /** Whether some top-level key contains a dot (else a dotted path never names a literal top-level key). */
+  private anyDottedKey = false;
   private parsed: unknown = undefined;
   /** Parsed top-level values by key slot; undefined until read (JSON has no undefined). */
   private values: unknown[] = [];
@@ -194,7 +197,8 @@ export class ScannedRecord implements RecordView {
   private readonly memos = new Map<string, FieldMemo>();
 
   /** @internal called by the scanner */
-  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, index: number, nameSlot: number, sourceSlot: number): void {
+  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, anyDottedKey: boolean, index: number, nameSlot: number, sourceSlot: number): void {
+    this.anyDottedKey = anyDottedKey;
     this.buf = buf;
     this.start = start;
     this.end = end;
@@ -262,6 +266,7 @@ export class ScannedRecord implements RecordView {
       const root = this.root();
       return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
     }
+    if (!this.anyDottedKey && key.includes('.')) return undefined;
     return this.slotValue(this.findKey(key), key);
   }
 
@@ -335,6 +340,7 @@ export class RecordScanner {
   private objDepth = 0;
   private objKeys = 0;
   private objKeyEscaped = false;
+  private objDottedKey = false;
   private objNameSlot = -1;
   private objSourceSlot = -1;
   private objTooDeep = false;
@@ -572,6 +578,7 @@ export class RecordScanner {
     this.objDepth = 1;
     this.objKeys = 0;
     this.objKeyEscaped = false;
+    this.objDottedKey = false;
     this.objNameSlot = -1;
     this.objSourceSlot = -1;
     this.objTooDeep = false;
@@ -589,7 +596,7 @@ export class RecordScanner {
     st[1] = DATA + this.objStart;
     st[2] = this.objDepth;
     st[3] = this.objKeys;
-    st[4] = (this.objExpectKey ? EXPECT_KEY : 0) | (this.objKeyEscaped ? KEY_ESCAPED : 0) | (this.objTooDeep ? TOO_DEEP : 0) | (this.skipping ? 0 : CAPTURE);
+    st[4] = (this.objExpectKey ? EXPECT_KEY : 0) | (this.objKeyEscaped ? KEY_ESCAPED : 0) | (this.objTooDeep ? TOO_DEEP : 0) | (this.objDottedKey ? DOTTED_KEY : 0) | (this.skipping ? 0 : CAPTURE);
     st[5] = this.objNameSlot;
     st[6] = this.objSourceSlot;
     const status = this.kernel.scanObject(DATA + this.buf.length, Math.min(DATA + this.objStart + this.maxRecordBytes, 0x7fffffff), MAX_NESTING);
@@ -600,6 +607,7 @@ export class RecordScanner {
     this.objExpectKey = (flags & EXPECT_KEY) !== 0;
     this.objKeyEscaped = (flags & KEY_ESCAPED) !== 0;
     this.objTooDeep = (flags & TOO_DEEP) !== 0;
+    this.objDottedKey = (flags & DOTTED_KEY) !== 0;
     this.objNameSlot = st[5]!;
     this.objSourceSlot = st[6]!;
     switch (status) {
@@ -639,7 +647,7 @@ export class RecordScanner {
       return;
     }
     const rec = this.record;
-    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.recordIndex, this.objNameSlot, this.objSourceSlot);
+    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.objDottedKey, this.recordIndex, this.objNameSlot, this.objSourceSlot);
     rec.tooDeep = this.objTooDeep;
     if (this.objTop) {
       this.mode = 'top';

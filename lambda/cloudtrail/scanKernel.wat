@@ -4,7 +4,8 @@
 ;;
 ;; Memory (laid out by recordScanner.ts):
 ;;   [0, 32)                 state, i32 each: 0 position, 1 record start, 2 depth, 3 top-level keys so far,
-;;                           4 flags, 5 eventName slot, 6 eventSource slot (-1: none)
+;;                           4 flags (1 expect a key, 2 a key was escaped, 4 nested too deep, 8 capture keys,
+;;                           16 a key contains a dot), 5 eventName slot, 6 eventSource slot (-1: none)
 ;;   [SLOTS, SLOTS+20*MAX)   per top-level key: key start, key end, value start, value end (relative to the
 ;;                           record start), flags (1 key escaped, 2 value escaped)
 ;;   [data, data+len+16)     the bytes being scanned, then 16 bytes of slack for the 16-byte loads
@@ -14,48 +15,22 @@
 
   (global $SLOTS i32 (i32.const 32))
   (global $MAX_KEYS i32 (i32.const 65536))
-  ;; Set by $stringEnd: whether the string held a backslash escape.
-  (global $escaped (mut i32) (i32.const 0))
 
   ;; state flags
   (global $EXPECT_KEY i32 (i32.const 1))
   (global $KEY_ESCAPED i32 (i32.const 2))
   (global $TOO_DEEP i32 (i32.const 4))
   (global $CAPTURE i32 (i32.const 8))
-
-  ;; Position of the closing quote of the string whose first content byte is at $p, or -1 if it does not end
-  ;; before $len. An escape (backslash) always takes the next byte with it.
-  (func $stringEnd (param $p i32) (param $len i32) (result i32)
-    (local $m i32)
-    (local $v v128)
-    (global.set $escaped (i32.const 0))
-    (loop $block
-      (if (i32.ge_u (local.get $p) (local.get $len)) (then (return (i32.const -1))))
-      (local.set $v (v128.load (local.get $p)))
-      (local.set $m (i8x16.bitmask (v128.or
-        (i8x16.eq (local.get $v) (v128.const i8x16 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34))
-        (i8x16.eq (local.get $v) (v128.const i8x16 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92)))))
-      (if (i32.eqz (local.get $m)) (then
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $block)))
-      (local.set $p (i32.add (local.get $p) (i32.ctz (local.get $m))))
-      (if (i32.ge_u (local.get $p) (local.get $len)) (then (return (i32.const -1))))
-      (if (i32.eq (i32.load8_u (local.get $p)) (i32.const 34)) (then (return (local.get $p))))
-      (global.set $escaped (i32.const 1))
-      (local.set $p (i32.add (local.get $p) (i32.const 2)))
-      (br $block))
-    (i32.const -1))
-
-  (func $isSpace (param $c i32) (result i32)
-    (i32.or
-      (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
-      (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09)))))
+  (global $DOTTED_KEY i32 (i32.const 16))
 
   ;; Ends a number, true, false or null.
   (func $isDelimiter (param $c i32) (result i32)
     (i32.or
       (i32.or (i32.eq (local.get $c) (i32.const 0x2c)) (i32.eq (local.get $c) (i32.const 0x7d)))
-      (i32.or (i32.eq (local.get $c) (i32.const 0x5d)) (call $isSpace (local.get $c)))))
+      (i32.or (i32.eq (local.get $c) (i32.const 0x5d))
+        (i32.or
+          (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
+          (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09)))))))
 
   ;; Continues the object described by the state block up to $len (exclusive). Returns
   ;;   0 need more input (position: where to resume), 1 object complete (position: just after it),
@@ -65,6 +40,7 @@
     (local $p i32) (local $start i32) (local $depth i32) (local $keys i32) (local $flags i32)
     (local $nameSlot i32) (local $sourceSlot i32)
     (local $c i32) (local $q i32) (local $s i32) (local $o i32) (local $status i32) (local $top i32)
+    (local $m i32) (local $v v128) (local $escaped i32) (local $k i32)
     (local.set $p (i32.load (i32.const 0)))
     (local.set $start (i32.load (i32.const 4)))
     (local.set $depth (i32.load (i32.const 8)))
@@ -82,8 +58,25 @@
           (i32.eq (local.get $depth) (i32.const 1))
           (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0))))
         (if (i32.eq (local.get $c) (i32.const 0x22)) (then
-          (local.set $q (call $stringEnd (i32.add (local.get $p) (i32.const 1)) (local.get $len)))
-          (if (i32.lt_s (local.get $q) (i32.const 0)) (then (local.set $status (i32.const 0)) (br $exit)))
+          ;; The closing quote: the first '"' not taken by a backslash escape, found 16 bytes at a time.
+          (local.set $q (i32.add (local.get $p) (i32.const 1)))
+          (local.set $escaped (i32.const 0))
+          (block $closed
+            (loop $block
+              (if (i32.ge_u (local.get $q) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
+              (local.set $v (v128.load (local.get $q)))
+              (local.set $m (i8x16.bitmask (v128.or
+                (i8x16.eq (local.get $v) (v128.const i8x16 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34))
+                (i8x16.eq (local.get $v) (v128.const i8x16 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92)))))
+              (if (i32.eqz (local.get $m)) (then
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (br $block)))
+              (local.set $q (i32.add (local.get $q) (i32.ctz (local.get $m))))
+              (if (i32.ge_u (local.get $q) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
+              (br_if $closed (i32.eq (i32.load8_u (local.get $q)) (i32.const 0x22)))
+              (local.set $escaped (i32.const 1))
+              (local.set $q (i32.add (local.get $q) (i32.const 2)))
+              (br $block)))
           (if (local.get $top) (then
             (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 20))))
             (if (i32.and (local.get $flags) (global.get $EXPECT_KEY))
@@ -91,8 +84,19 @@
                 (if (i32.ge_u (local.get $keys) (global.get $MAX_KEYS)) (then (local.set $status (i32.const 4)) (br $exit)))
                 (i32.store (local.get $o) (i32.sub (i32.add (local.get $p) (i32.const 1)) (local.get $start)))
                 (i32.store offset=4 (local.get $o) (i32.sub (local.get $q) (local.get $start)))
-                (i32.store offset=16 (local.get $o) (global.get $escaped))
-                (if (global.get $escaped) (then (local.set $flags (i32.or (local.get $flags) (global.get $KEY_ESCAPED)))))
+                (i32.store offset=16 (local.get $o) (local.get $escaped))
+                (if (local.get $escaped) (then (local.set $flags (i32.or (local.get $flags) (global.get $KEY_ESCAPED)))))
+                ;; a dot in a key: a dotted rule path may then name a top-level key literally
+                (if (i32.eqz (i32.and (local.get $flags) (global.get $DOTTED_KEY))) (then
+                  (local.set $k (i32.add (local.get $p) (i32.const 1)))
+                  (block $noDot
+                    (loop $dot
+                      (br_if $noDot (i32.ge_u (local.get $k) (local.get $q)))
+                      (if (i32.eq (i32.load8_u (local.get $k)) (i32.const 0x2e)) (then
+                        (local.set $flags (i32.or (local.get $flags) (global.get $DOTTED_KEY)))
+                        (br $noDot)))
+                      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                      (br $dot)))))
                 ;; "eventName" (9 bytes) and "eventSource" (11 bytes), compared as little-endian words
                 (if (i32.eq (i32.sub (local.get $q) (local.get $p)) (i32.const 10)) (then
                   (if (i32.and
@@ -110,11 +114,14 @@
               (else
                 (i32.store offset=8 (local.get $o) (i32.sub (local.get $p) (local.get $start)))
                 (i32.store offset=12 (local.get $o) (i32.sub (i32.add (local.get $q) (i32.const 1)) (local.get $start)))
-                (if (global.get $escaped) (then
+                (if (local.get $escaped) (then
                   (i32.store offset=16 (local.get $o) (i32.or (i32.load offset=16 (local.get $o)) (i32.const 2)))))))))
           (local.set $p (i32.add (local.get $q) (i32.const 1)))
           (br $token)))
-        (if (call $isSpace (local.get $c)) (then
+        (if (i32.or
+              (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
+              (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09))))
+          (then
           (local.set $p (i32.add (local.get $p) (i32.const 1)))
           (br $token)))
         (if (i32.and (local.get $top)

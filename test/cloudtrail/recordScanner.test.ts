@@ -154,6 +154,14 @@ describe('Class: RecordScanner', () => {
     assert.deepEqual(seen, expected);
   });
 
+  it('finds a top-level key that contains a dot, in the record that has one only', () => {
+    const seen: unknown[] = [];
+    const s = new RecordScanner({ onRecord: (r) => seen.push(r.get('a.b')) });
+    s.push(Buffer.from('[{"x":1,"a.b":"dotted"},{"a":{"b":"nested"}},{"a\\u002eb":"escaped"}]'));
+    s.end();
+    assert.deepEqual(seen, ['dotted', undefined, 'escaped']);
+  });
+
   it('fails on input that is not JSON, naming the byte', () => {
     const e = scanError('\n{ awsRegion: "us-east-1" }');
     assert.equal(e.kind, 'not-json');
