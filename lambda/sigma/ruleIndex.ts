@@ -198,14 +198,6 @@ class FieldKey {
     return hit;
   }
 
-  private memoEntries = 0;
-
-  /** Bounds the memo of value combinations (each new one counts): past the limit it starts over. */
-  private countMemoEntry(): void {
-    if (++this.memoEntries <= MEMO_ENTRIES) return;
-    this.memo.clear();
-    this.memoEntries = 1;
-  }
 }
 
 /** Merges ascending position lists into one, without duplicates (either list itself when the other is empty). */
