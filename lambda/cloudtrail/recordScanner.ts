@@ -14,6 +14,7 @@ import type { RecordView } from '../sigma/recordView.ts';
 import { ownValue } from '../sigma/recordView.ts';
 import { SCAN_KERNEL_WASM } from './scanKernel.wasm.ts';
 
+const BOM = [0xef, 0xbb, 0xbf];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_BRACE = 0x7b;
@@ -38,6 +39,7 @@ const NEED_MORE = -1;
 
 /** Per key slot: key start/end, value start/end (relative to the record start), flags (1 key escaped, 2 value escaped). */
 const SLOT = 5;
+const FLAG_KEY_ESCAPED = 1;
 const FLAG_VALUE_ESCAPED = 2;
 
 /**
@@ -60,8 +62,11 @@ const CAPTURE = 8;
 const DOTTED_KEY = 16;
 const KERNEL_NEED_MORE = 0;
 const KERNEL_DONE = 1;
-const KERNEL_EXPECTED_KEY = 2;
+const KERNEL_UNEXPECTED = 2;
 const KERNEL_TOO_LARGE = 3;
+const KERNEL_TOO_WIDE = 4;
+const EXPECT_COLON = 32;
+const EXPECT_VALUE = 64;
 
 interface ScanKernel {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -290,6 +295,27 @@ export class ScannedRecord implements RecordView {
     return value;
   }
 
+  /**
+   * The JSON text of every top-level value under `key`, in order (keys compared as JSON.parse decodes them).
+   * Views of the scanner's buffer, valid during this record's callback.
+   */
+  rawValues(key: string): Buffer[] {
+    const kb = keyBytes(key);
+    const s = this.slots;
+    const buf = this.buf;
+    const out: Buffer[] = [];
+    for (let k = 0; k < this.keyCount; k++) {
+      const o = k * SLOT;
+      const ks = this.start + s[o]!;
+      const ke = this.start + s[o + 1]!;
+      const same = (s[o + 4]! & FLAG_KEY_ESCAPED) !== 0
+        ? JSON.parse(buf.toString('utf8', ks - 1, ke + 1)) === key
+        : ke - ks === kb.length && buf.compare(kb, 0, kb.length, ks, ke) === 0;
+      if (same) out.push(buf.subarray(this.start + s[o + 2]!, this.start + s[o + 3]!));
+    }
+    return out;
+  }
+
   /** Whether the record has this top-level key (no value parsing). */
   has(key: string): boolean {
     if (this.anyKeyEscaped) return this.get(key) !== undefined;
@@ -299,11 +325,13 @@ export class ScannedRecord implements RecordView {
 
 type Mode =
   | 'top' // between top-level values
-  | 'wrapper-key' // inside a top-level object, before a key (or `}`)
+  | 'wrapper-key' // inside a top-level object, before its first key
+  | 'wrapper-next-key' // after a `,` in a top-level object: a key
   | 'wrapper-colon'
   | 'wrapper-value'
   | 'wrapper-after-value' // after a non-Records value: `,` or `}`
   | 'array-element' // inside a records array, expecting an element (or `]` when empty)
+  | 'array-next-element' // after a `,` in a records array: an element
   | 'array-after-element'; // expecting `,` or `]`
 
 export interface ScannerEvents {
@@ -339,21 +367,24 @@ export class RecordScanner {
   private objPos = 0;
   private objDepth = 0;
   private objKeys = 0;
-  private objKeyEscaped = false;
-  private objDottedKey = false;
+  /** The kernel's flags for the object (EXPECT_KEY, KEY_ESCAPED…). */
+  private objFlags = 0;
   private objNameSlot = -1;
   private objSourceSlot = -1;
-  private objTooDeep = false;
-  private objExpectKey = true;
   private objTop = false;
   private skipping = false;
   private bomChecked = false;
+  /** end() was called: what is undecided for lack of input is decided now. */
+  private ended = false;
   private sawValue = false;
 
+  /** `streamOffset`: where the first byte pushed lies in the whole stream, for error messages. */
   constructor(
     private readonly events: ScannerEvents,
     private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
+    streamOffset = 0,
   ) {
+    this.base = streamOffset;
     this.reserve(INITIAL_DATA_BYTES);
   }
 
@@ -385,8 +416,7 @@ export class RecordScanner {
       this.objStart -= keep;
       this.objPos -= keep;
     }
-    this.checkBom();
-    this.run();
+    if (this.checkBom()) this.run();
   }
 
   /** Grows the kernel's memory to hold `length` bytes of data, renewing the views of it. */
@@ -402,15 +432,26 @@ export class RecordScanner {
     }
   }
 
-  private checkBom(): void {
-    if (!this.bomChecked && this.base === 0 && this.buf.length >= 3) {
-      this.bomChecked = true;
-      if (this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3;
+  /** Skips a UTF-8 byte order mark at the very start; false while the first bytes could still be the start of one. */
+  private checkBom(): boolean {
+    if (this.bomChecked || this.base !== 0) return true;
+    const seen = Math.min(this.buf.length, BOM.length);
+    for (let i = 0; i < seen; i++) {
+      if (this.buf[i] !== BOM[i]) {
+        this.bomChecked = true;
+        return true;
+      }
     }
+    if (seen < BOM.length && !this.ended) return false;
+    this.bomChecked = true;
+    if (seen === BOM.length) this.pos = BOM.length;
+    return true;
   }
 
   /** Call at end of input: throws if the input stopped inside a value. */
   end(): void {
+    this.ended = true;
+    this.checkBom();
     this.run();
     if (this.objStart >= 0 || this.mode !== 'top') {
       throw this.error('truncated', 'input ends inside a JSON value (file cut short?)');
@@ -456,7 +497,10 @@ export class RecordScanner {
           } else if (c === OPEN_BRACE) {
             // Peek at the first key: a delivery starts with "Records"; anything else is read as one object.
             const peek = this.peekFirstKey(p);
-            if (peek === NEED_MORE) return;
+            if (peek === NEED_MORE) {
+              if (buf.length - p > this.maxRecordBytes) throw this.error('record-too-large', `the first key of a top-level object is larger than ${this.maxRecordBytes} bytes`, p);
+              return;
+            }
             if (peek === 1) {
               this.mode = 'wrapper-key';
               this.pos = p + 1;
@@ -468,7 +512,8 @@ export class RecordScanner {
           }
           break;
         case 'wrapper-key':
-          if (c === CLOSE_BRACE) {
+        case 'wrapper-next-key':
+          if (c === CLOSE_BRACE && this.mode === 'wrapper-key') {
             this.mode = 'top';
             this.pos = p + 1;
           } else if (c === QUOTE) {
@@ -477,11 +522,9 @@ export class RecordScanner {
               if (buf.length - p > this.maxRecordBytes) throw this.error('record-too-large', `a key of the delivery object is larger than ${this.maxRecordBytes} bytes`, p);
               return;
             }
-            this.currentKeyIsRecords = end - p === 9 && buf.toString('latin1', p + 1, end - 1) === 'Records';
+            this.currentKeyIsRecords = this.isRecordsKey(p, end);
             this.mode = 'wrapper-colon';
             this.pos = end;
-          } else if (c === COMMA) {
-            this.pos = p + 1;
           } else {
             throw this.error('not-json', `expected a key in the delivery object, found ${this.describe(c)}`);
           }
@@ -502,13 +545,14 @@ export class RecordScanner {
           }
           break;
         case 'wrapper-after-value':
-          if (c === COMMA) this.mode = 'wrapper-key';
+          if (c === COMMA) this.mode = 'wrapper-next-key';
           else if (c === CLOSE_BRACE) this.mode = 'top';
           else throw this.error('not-json', `expected ',' or '}' in the delivery object, found ${this.describe(c)}`);
           this.pos = p + 1;
           break;
         case 'array-element':
-          if (c === CLOSE_BRACKET) {
+        case 'array-next-element':
+          if (c === CLOSE_BRACKET && this.mode === 'array-element') {
             this.closeArray(p);
           } else if (c === OPEN_BRACE) {
             this.beginObject(p, false, false);
@@ -518,7 +562,7 @@ export class RecordScanner {
           break;
         case 'array-after-element':
           if (c === COMMA) {
-            this.mode = 'array-element';
+            this.mode = 'array-next-element';
             this.pos = p + 1;
           } else if (c === CLOSE_BRACKET) {
             this.closeArray(p);
@@ -535,15 +579,29 @@ export class RecordScanner {
     this.pos = p + 1;
   }
 
-  /** 1 if the object at p starts with the key "Records", 0 if not, NEED_MORE if undecided. */
+  /** 1 if the object at p starts with the key "Records", 0 if not, NEED_MORE if undecided (more input may come). */
   private peekFirstKey(p: number): number {
     const buf = this.buf;
     let q = p + 1;
     while (q < buf.length && isWs(buf[q]!)) q++;
-    if (q >= buf.length) return NEED_MORE;
+    if (q >= buf.length) return this.ended ? 0 : NEED_MORE;
     if (buf[q] !== QUOTE) return 0;
-    if (q + 9 > buf.length) return NEED_MORE;
-    return buf.toString('latin1', q, q + 9) === '"Records"' ? 1 : 0;
+    const end = this.stringEnd(q);
+    if (end === NEED_MORE) return this.ended ? 0 : NEED_MORE;
+    return this.isRecordsKey(q, end) ? 1 : 0;
+  }
+
+  /** Whether the key string at [p, end) is "Records" (escapes decoded, as JSON.parse would). */
+  private isRecordsKey(p: number, end: number): boolean {
+    const buf = this.buf;
+    if (end - p === 9 && buf.toString('latin1', p + 1, end - 1) === 'Records') return true;
+    const backslash = buf.indexOf(BACKSLASH, p);
+    if (backslash < 0 || backslash >= end) return false;
+    try {
+      return JSON.parse(buf.toString('utf8', p, end)) === 'Records';
+    } catch {
+      return false;
+    }
   }
 
   /** Position just after the closing quote of the string starting at p, or NEED_MORE. */
@@ -577,12 +635,9 @@ export class RecordScanner {
     this.objPos = p + 1;
     this.objDepth = 1;
     this.objKeys = 0;
-    this.objKeyEscaped = false;
-    this.objDottedKey = false;
+    this.objFlags = EXPECT_KEY | (skip ? 0 : CAPTURE);
     this.objNameSlot = -1;
     this.objSourceSlot = -1;
-    this.objTooDeep = false;
-    this.objExpectKey = true;
   }
 
   /**
@@ -596,18 +651,14 @@ export class RecordScanner {
     st[1] = DATA + this.objStart;
     st[2] = this.objDepth;
     st[3] = this.objKeys;
-    st[4] = (this.objExpectKey ? EXPECT_KEY : 0) | (this.objKeyEscaped ? KEY_ESCAPED : 0) | (this.objTooDeep ? TOO_DEEP : 0) | (this.objDottedKey ? DOTTED_KEY : 0) | (this.skipping ? 0 : CAPTURE);
+    st[4] = this.objFlags;
     st[5] = this.objNameSlot;
     st[6] = this.objSourceSlot;
-    const status = this.kernel.scanObject(DATA + this.buf.length, Math.min(DATA + this.objStart + this.maxRecordBytes, 0x7fffffff), MAX_NESTING);
+    const status = this.kernel.scanObject(DATA + this.buf.length, Math.min(DATA + this.objStart + this.maxRecordBytes - 1, 0x7fffffff), MAX_NESTING);
     this.objPos = st[0]! - DATA;
     this.objDepth = st[2]!;
     this.objKeys = st[3]!;
-    const flags = st[4]!;
-    this.objExpectKey = (flags & EXPECT_KEY) !== 0;
-    this.objKeyEscaped = (flags & KEY_ESCAPED) !== 0;
-    this.objTooDeep = (flags & TOO_DEEP) !== 0;
-    this.objDottedKey = (flags & DOTTED_KEY) !== 0;
+    this.objFlags = st[4]!;
     this.objNameSlot = st[5]!;
     this.objSourceSlot = st[6]!;
     switch (status) {
@@ -615,13 +666,24 @@ export class RecordScanner {
         return this.objPos;
       case KERNEL_NEED_MORE:
         return NEED_MORE;
-      case KERNEL_EXPECTED_KEY:
-        throw this.error('not-json', `expected a quoted key in record ${this.recordIndex}, found ${this.describe(this.buf[this.objPos])}`, this.objPos);
+      case KERNEL_UNEXPECTED:
+        throw this.error('not-json', `expected ${this.expected()} in record ${this.recordIndex}, found ${this.describe(this.buf[this.objPos])}`, this.objPos);
       case KERNEL_TOO_LARGE:
         throw this.error('record-too-large', `record ${this.recordIndex} is larger than ${this.maxRecordBytes} bytes`, this.objStart);
-      default:
+      case KERNEL_TOO_WIDE:
         throw this.error('record-too-wide', `record ${this.recordIndex} has more than ${MAX_KEYS} top-level keys`, this.objStart);
+      default:
+        throw this.error('not-json', `control character ${this.describe(this.buf[this.objPos])} inside a string of record ${this.recordIndex}`, this.objPos);
     }
+  }
+
+  /** What the top level of the current record expected where the kernel stopped. */
+  private expected(): string {
+    const flags = this.objFlags;
+    if (flags & EXPECT_KEY) return this.objKeys === 0 ? "a quoted key or '}'" : 'a quoted key';
+    if (flags & EXPECT_COLON) return "':' after a key";
+    if (flags & EXPECT_VALUE) return 'a value';
+    return "',' or '}'";
   }
 
   /** A scalar value of a wrapper key (skipped); returns its end or NEED_MORE. */
@@ -647,15 +709,12 @@ export class RecordScanner {
       return;
     }
     const rec = this.record;
-    rec.reset(this.buf, start, end, this.slots, this.objKeys, this.objKeyEscaped, this.objDottedKey, this.recordIndex, this.objNameSlot, this.objSourceSlot);
-    rec.tooDeep = this.objTooDeep;
+    const flags = this.objFlags;
+    rec.reset(this.buf, start, end, this.slots, this.objKeys, (flags & KEY_ESCAPED) !== 0, (flags & DOTTED_KEY) !== 0, this.recordIndex, this.objNameSlot, this.objSourceSlot);
+    rec.tooDeep = (flags & TOO_DEEP) !== 0;
     if (this.objTop) {
       this.mode = 'top';
-      if (rec.has('Records')) {
-        this.emitParsedRecords(rec.get('Records'), start);
-        return;
-      }
-      this.events.classifyTopObject?.(rec);
+      if (this.topObject(rec, start)) return;
     } else {
       this.mode = 'array-after-element';
     }
@@ -663,16 +722,34 @@ export class RecordScanner {
     this.events.onRecord(rec);
   }
 
-  /** A delivery whose "Records" key is not the first: rare, so it is read whole and its records re-scanned. */
-  private emitParsedRecords(records: unknown, at: number): void {
-    if (!Array.isArray(records)) throw this.error('no-records', '"Records" is not an array', at);
-    const sub = new RecordScanner({
-      onRecord: (r) => {
-        r.index = this.recordIndex++;
-        this.events.onRecord(r);
-      },
-    }, this.maxRecordBytes);
-    sub.push(Buffer.from(JSON.stringify(records)));
-    sub.end();
+  /**
+   * A whole top-level object: a delivery whose "Records" key is not the first (its arrays are re-scanned from their
+   * own bytes; returns true), or one record for classifyTopObject. Invalid JSON read here is a stream error.
+   */
+  private topObject(rec: ScannedRecord, at: number): boolean {
+    let arrays: Buffer[];
+    try {
+      arrays = rec.rawValues('Records');
+    } catch (err) {
+      if (err instanceof SyntaxError) throw this.error('not-json', `top-level object is not valid JSON: ${err.message}`, at);
+      throw err;
+    }
+    if (!arrays.length) {
+      this.events.classifyTopObject?.(rec);
+      return false;
+    }
+    // Every "Records" array is read (JSON.parse would keep the last): a second key must not hide the first's records.
+    for (const records of arrays) {
+      if (records[0] !== OPEN_BRACKET) throw this.error('no-records', '"Records" is not an array', at);
+      const sub = new RecordScanner({
+        onRecord: (r) => {
+          r.index = this.recordIndex++;
+          this.events.onRecord(r);
+        },
+      }, this.maxRecordBytes, this.base + records.byteOffset - this.buf.byteOffset);
+      sub.push(records);
+      sub.end();
+    }
+    return true;
   }
 }

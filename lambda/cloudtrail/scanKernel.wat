@@ -5,7 +5,8 @@
 ;; Memory (laid out by recordScanner.ts):
 ;;   [0, 32)                 state, i32 each: 0 position, 1 record start, 2 depth, 3 top-level keys so far,
 ;;                           4 flags (1 expect a key, 2 a key was escaped, 4 nested too deep, 8 capture keys,
-;;                           16 a key contains a dot), 5 eventName slot, 6 eventSource slot (-1: none)
+;;                           16 a key contains a dot, 32 expect ':', 64 expect a value; none of 1/32/64: expect
+;;                           ',' or '}'), 5 eventName slot, 6 eventSource slot (-1: none)
 ;;   [SLOTS, SLOTS+20*MAX)   per top-level key: key start, key end, value start, value end (relative to the
 ;;                           record start), flags (1 key escaped, 2 value escaped)
 ;;   [data, data+len+16)     the bytes being scanned, then 16 bytes of slack for the 16-byte loads
@@ -22,6 +23,10 @@
   (global $TOO_DEEP i32 (i32.const 4))
   (global $CAPTURE i32 (i32.const 8))
   (global $DOTTED_KEY i32 (i32.const 16))
+  (global $EXPECT_COLON i32 (i32.const 32))
+  (global $EXPECT_VALUE i32 (i32.const 64))
+  ;; EXPECT_KEY | EXPECT_COLON | EXPECT_VALUE
+  (global $EXPECTING i32 (i32.const 97))
 
   ;; Ends a number, true, false or null.
   (func $isDelimiter (param $c i32) (result i32)
@@ -32,10 +37,13 @@
           (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
           (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09)))))))
 
-  ;; Continues the object described by the state block up to $len (exclusive). Returns
+  ;; Continues the object described by the state block up to $len (exclusive). The top level of a record is
+  ;; checked token by token (key, ':', value, ',' or '}'); nested values only for strings and brackets (they are
+  ;; parsed, and so validated, when a rule reads them). Returns
   ;;   0 need more input (position: where to resume), 1 object complete (position: just after it),
-  ;;   2 a top-level key was expected (position: the offending byte), 3 past $limit (record too large),
-  ;;   4 more than MAX_KEYS top-level keys.
+  ;;   2 a byte that does not fit the top level (position: that byte; flags: what was expected),
+  ;;   3 past $limit (record too large), 4 more than MAX_KEYS top-level keys,
+  ;;   5 a control character inside a string (position: that byte).
   (func (export "scanObject") (param $len i32) (param $limit i32) (param $maxNesting i32) (result i32)
     (local $p i32) (local $start i32) (local $depth i32) (local $keys i32) (local $flags i32)
     (local $nameSlot i32) (local $sourceSlot i32)
@@ -53,10 +61,11 @@
         (if (i32.ge_u (local.get $p) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
         (if (i32.gt_u (local.get $p) (local.get $limit)) (then (local.set $status (i32.const 3)) (br $exit)))
         (local.set $c (i32.load8_u (local.get $p)))
-        ;; $top: a top-level key or value of a record being captured
+        ;; $top: at the top level of a record being captured
         (local.set $top (i32.and
           (i32.eq (local.get $depth) (i32.const 1))
           (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0))))
+        (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 20))))
         (if (i32.eq (local.get $c) (i32.const 0x22)) (then
           ;; The closing quote: the first '"' not taken by a backslash escape, found 16 bytes at a time.
           (local.set $q (i32.add (local.get $p) (i32.const 1)))
@@ -66,19 +75,25 @@
               (if (i32.ge_u (local.get $q) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
               (local.set $v (v128.load (local.get $q)))
               (local.set $m (i8x16.bitmask (v128.or
-                (i8x16.eq (local.get $v) (v128.const i8x16 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34))
-                (i8x16.eq (local.get $v) (v128.const i8x16 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92)))))
+                (v128.or
+                  (i8x16.eq (local.get $v) (v128.const i8x16 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34 34))
+                  (i8x16.eq (local.get $v) (v128.const i8x16 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92)))
+                (i8x16.lt_u (local.get $v) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))))
               (if (i32.eqz (local.get $m)) (then
                 (local.set $q (i32.add (local.get $q) (i32.const 16)))
                 (br $block)))
               (local.set $q (i32.add (local.get $q) (i32.ctz (local.get $m))))
               (if (i32.ge_u (local.get $q) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
-              (br_if $closed (i32.eq (i32.load8_u (local.get $q)) (i32.const 0x22)))
+              (local.set $k (i32.load8_u (local.get $q)))
+              (br_if $closed (i32.eq (local.get $k) (i32.const 0x22)))
+              (if (i32.lt_u (local.get $k) (i32.const 0x20)) (then
+                (local.set $p (local.get $q))
+                (local.set $status (i32.const 5))
+                (br $exit)))
               (local.set $escaped (i32.const 1))
               (local.set $q (i32.add (local.get $q) (i32.const 2)))
               (br $block)))
           (if (local.get $top) (then
-            (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 20))))
             (if (i32.and (local.get $flags) (global.get $EXPECT_KEY))
               (then
                 (if (i32.ge_u (local.get $keys) (global.get $MAX_KEYS)) (then (local.set $status (i32.const 4)) (br $exit)))
@@ -110,35 +125,69 @@
                           (i32.eq (i32.load16_u (i32.add (local.get $p) (i32.const 9))) (i32.const 0x6372))
                           (i32.eq (i32.load8_u (i32.add (local.get $p) (i32.const 11))) (i32.const 0x65))))
                     (then (local.set $sourceSlot (local.get $keys))))))
-                (local.set $flags (i32.and (local.get $flags) (i32.xor (global.get $EXPECT_KEY) (i32.const -1)))))
+                (local.set $flags (i32.or
+                  (i32.and (local.get $flags) (i32.xor (global.get $EXPECT_KEY) (i32.const -1)))
+                  (global.get $EXPECT_COLON))))
               (else
+                (if (i32.eqz (i32.and (local.get $flags) (global.get $EXPECT_VALUE))) (then
+                  (local.set $status (i32.const 2))
+                  (br $exit)))
                 (i32.store offset=8 (local.get $o) (i32.sub (local.get $p) (local.get $start)))
                 (i32.store offset=12 (local.get $o) (i32.sub (i32.add (local.get $q) (i32.const 1)) (local.get $start)))
                 (if (local.get $escaped) (then
-                  (i32.store offset=16 (local.get $o) (i32.or (i32.load offset=16 (local.get $o)) (i32.const 2)))))))))
+                  (i32.store offset=16 (local.get $o) (i32.or (i32.load offset=16 (local.get $o)) (i32.const 2)))))
+                (local.set $flags (i32.and (local.get $flags) (i32.xor (global.get $EXPECT_VALUE) (i32.const -1))))))))
           (local.set $p (i32.add (local.get $q) (i32.const 1)))
           (br $token)))
         (if (i32.or
               (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
               (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09))))
           (then
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br $token)))
-        (if (i32.and (local.get $top)
-              (i32.and
-                (i32.ne (i32.and (local.get $flags) (global.get $EXPECT_KEY)) (i32.const 0))
-                (i32.ne (local.get $c) (i32.const 0x7d))))
-          (then (local.set $status (i32.const 2)) (br $exit)))
-        (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 20))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $token)))
+        (if (local.get $top) (then
+          ;; ':' after a key
+          (if (i32.eq (local.get $c) (i32.const 0x3a)) (then
+            (if (i32.eqz (i32.and (local.get $flags) (global.get $EXPECT_COLON))) (then (local.set $status (i32.const 2)) (br $exit)))
+            (local.set $flags (i32.or
+              (i32.and (local.get $flags) (i32.xor (global.get $EXPECT_COLON) (i32.const -1)))
+              (global.get $EXPECT_VALUE)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $token)))
+          ;; ',' after a value
+          (if (i32.eq (local.get $c) (i32.const 0x2c)) (then
+            (if (i32.and (local.get $flags) (global.get $EXPECTING)) (then (local.set $status (i32.const 2)) (br $exit)))
+            (local.set $keys (i32.add (local.get $keys) (i32.const 1)))
+            (local.set $flags (i32.or (local.get $flags) (global.get $EXPECT_KEY)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $token)))
+          ;; '}' ends the record: after a value, or at once (an empty object)
+          (if (i32.eq (local.get $c) (i32.const 0x7d)) (then
+            (if (i32.and (local.get $flags) (global.get $EXPECTING))
+              (then
+                (if (i32.or
+                      (i32.ne (i32.and (local.get $flags) (global.get $EXPECTING)) (global.get $EXPECT_KEY))
+                      (i32.ne (local.get $keys) (i32.const 0)))
+                  (then (local.set $status (i32.const 2)) (br $exit))))
+              (else (local.set $keys (i32.add (local.get $keys) (i32.const 1)))))
+            (local.set $depth (i32.const 0))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (local.set $status (i32.const 1))
+            (br $exit)))
+          ;; anything else is a value
+          (if (i32.eqz (i32.and (local.get $flags) (global.get $EXPECT_VALUE))) (then (local.set $status (i32.const 2)) (br $exit)))
+          (if (i32.eq (local.get $c) (i32.const 0x5d)) (then (local.set $status (i32.const 2)) (br $exit)))))
         (block $next
           ;; '{' or '['
           (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7b)) (then
-            (if (local.get $top) (then (i32.store offset=8 (local.get $o) (i32.sub (local.get $p) (local.get $start)))))
+            (if (local.get $top) (then
+              (i32.store offset=8 (local.get $o) (i32.sub (local.get $p) (local.get $start)))
+              (local.set $flags (i32.and (local.get $flags) (i32.xor (global.get $EXPECT_VALUE) (i32.const -1))))))
             (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
             (if (i32.gt_u (local.get $depth) (local.get $maxNesting)) (then
               (local.set $flags (i32.or (local.get $flags) (global.get $TOO_DEEP)))))
             (br $next)))
-          ;; '}' or ']'
+          ;; '}' or ']' closing a nested value (or, when skipping, the value itself)
           (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7d)) (then
             (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
             (if (i32.and
@@ -146,21 +195,11 @@
                   (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0)))
               (then (i32.store offset=12 (local.get $o) (i32.sub (i32.add (local.get $p) (i32.const 1)) (local.get $start)))))
             (if (i32.eqz (local.get $depth)) (then
-              (if (i32.and
-                    (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0))
-                    (i32.eqz (i32.and (local.get $flags) (global.get $EXPECT_KEY))))
-                (then (local.set $keys (i32.add (local.get $keys) (i32.const 1)))))
               (local.set $p (i32.add (local.get $p) (i32.const 1)))
               (local.set $status (i32.const 1))
               (br $exit)))
             (br $next)))
-          (if (i32.eq (local.get $c) (i32.const 0x2c)) (then
-            (if (i32.eq (local.get $depth) (i32.const 1)) (then
-              (if (i32.and (local.get $flags) (global.get $CAPTURE)) (then
-                (local.set $keys (i32.add (local.get $keys) (i32.const 1)))))
-              (local.set $flags (i32.or (local.get $flags) (global.get $EXPECT_KEY)))))
-            (br $next)))
-          (br_if $next (i32.eq (local.get $c) (i32.const 0x3a)))
+          (br_if $next (i32.or (i32.eq (local.get $c) (i32.const 0x2c)) (i32.eq (local.get $c) (i32.const 0x3a))))
           ;; a number, true, false or null: runs to the next delimiter
           (local.set $s (local.get $p))
           (block $scalarEnd
@@ -175,7 +214,8 @@
             (br $exit)))
           (if (local.get $top) (then
             (i32.store offset=8 (local.get $o) (i32.sub (local.get $s) (local.get $start)))
-            (i32.store offset=12 (local.get $o) (i32.sub (local.get $p) (local.get $start)))))
+            (i32.store offset=12 (local.get $o) (i32.sub (local.get $p) (local.get $start)))
+            (local.set $flags (i32.and (local.get $flags) (i32.xor (global.get $EXPECT_VALUE) (i32.const -1))))))
           (br $token))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $token)))

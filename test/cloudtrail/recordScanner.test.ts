@@ -212,3 +212,81 @@ describe('Class: RecordScanner', () => {
     assert.equal(seen.length, 3);
   });
 });
+
+/** Inputs a differential fuzzer (scanner vs JSON.parse) found mishandled; each stays as a regression test. */
+describe('Class: RecordScanner, inputs found by fuzzing', () => {
+  const texts = (input: string | Buffer, chunk?: number) => scan(input, chunk).map((s) => s.text);
+
+  it('reads a last object shorter than "Records", alone or after NDJSON lines', () => {
+    assert.deepEqual(texts('{"a":1}'), ['{"a":1}']);
+    assert.deepEqual(texts('{"eventName":"StopLogging"}\n{"a":1}\n'), ['{"eventName":"StopLogging"}', '{"a":1}']);
+  });
+
+  it('reports input cut short right after an object opens', () => {
+    assert.equal(scanError('{"eventName":"StopLogging"}\n{"even').kind, 'truncated');
+    assert.equal(scanError('{').kind, 'truncated');
+  });
+
+  it('skips a byte order mark split over the first chunks', () => {
+    const input = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"eventName":"StopLogging"}')]);
+    for (const chunk of [1, 2]) assert.deepEqual(texts(input, chunk), ['{"eventName":"StopLogging"}']);
+    assert.throws(() => scan(Buffer.from([0xef, 0xbb]), 1), (e: RecordStreamError) => e.kind === 'not-json' && /byte 0xef/.test(e.message));
+  });
+
+  it('never reads a value for a key that has none (the slot of another record)', () => {
+    for (const input of ['[{"eventName":"StopLogging"},{"eventName","StopLogging"}]', '[{"userName":  "root"},{"userName"},{"a":"root"}]']) {
+      const e = scanError(input);
+      assert.equal(e.kind, 'not-json');
+      assert.match(e.message, /expected ':' after a key in record 1/);
+    }
+  });
+
+  it('rejects what JSON.parse rejects at the top level of a record and of a delivery', () => {
+    const cases: [string, RegExp][] = [
+      ['[{"a" "x"}]', /expected ':' after a key/],
+      ['[{"a":}]', /expected a value/],
+      ['[{"a":1,}]', /expected a quoted key in record 0/],
+      ['[{"a":1 "b":2}]', /expected ',' or '\}'/],
+      ['[{"a":1]', /expected ',' or '\}'/],
+      ['[{"a":"x\ny"}]', /control character byte 0x0a inside a string of record 0/],
+      ['[{"a":1},]', /not a JSON object|expected/],
+      ['{"Records":[],,"x":1}', /expected a key in the delivery object/],
+      ['{"Records":[],}', /expected a key in the delivery object/],
+    ];
+    for (const [input, message] of cases) assert.match(scanError(input).message, message, input);
+  });
+
+  it('turns invalid JSON in a top-level object read whole into a stream error', () => {
+    const e = scanError('{"a":1,"Records":[{]}}');
+    assert.equal(e.kind, 'not-json');
+    assert.equal(e.offset, 19, 'the position in the whole input');
+    assert.equal(scanError('{"\\u0061":1,"b" 2}').kind, 'not-json');
+  });
+
+  it('reads a delivery whose Records key is not first from its own bytes (deep nesting, -0, 1e309 kept)', () => {
+    const deep = `{"x":1,"Records":[{"a":${'['.repeat(20_000)}${']'.repeat(20_000)}},{"a":1e309,"b":-0}]}`;
+    const seen: [boolean, string][] = [];
+    const s = new RecordScanner({ onRecord: (r) => seen.push([r.tooDeep, r.text().slice(0, 20)]) });
+    s.push(Buffer.from(deep));
+    s.end();
+    assert.deepEqual(seen, [[true, '{"a":[[[[[[[[[[[[[[['], [false, '{"a":1e309,"b":-0}']]);
+  });
+
+  it('reads every "Records" array, also under an escaped key, so a second one cannot hide the first', () => {
+    assert.deepEqual(texts('{"Records":[{"eventName":"A"}],"Records":[{"eventName":"B"}]}'), ['{"eventName":"A"}', '{"eventName":"B"}']);
+    assert.deepEqual(texts('{"Records":[{"eventName":"A"}],"Record\\u0073":[{"eventName":"B"}]}'), ['{"eventName":"A"}', '{"eventName":"B"}']);
+    assert.deepEqual(texts('{"x":1,"Record\\u0073":[{"eventName":"B"}]}'), ['{"eventName":"B"}']);
+  });
+
+  it('refuses a record one byte over the limit', () => {
+    const record = (n: number) => `{"p":"${'a'.repeat(n - 8)}"}`;
+    const run = (input: string) => {
+      const s = new RecordScanner({ onRecord: () => undefined }, 100);
+      s.push(Buffer.from(input));
+      s.end();
+    };
+    assert.equal(record(100).length, 100);
+    run(record(100));
+    assert.throws(() => run(record(101)), /record 0 is larger than 100 bytes/);
+  });
+});
