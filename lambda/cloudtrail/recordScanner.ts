@@ -369,6 +369,8 @@ export class RecordScanner {
   private objKeys = 0;
   /** The kernel's flags for the object (EXPECT_KEY, KEY_ESCAPED…). */
   private objFlags = 0;
+  /** How far the kernel already checked the token it stopped at (state word 7), so it is not checked again. */
+  private objResume = 0;
   private objNameSlot = -1;
   private objSourceSlot = -1;
   private objTop = false;
@@ -636,6 +638,7 @@ export class RecordScanner {
     this.objDepth = 1;
     this.objKeys = 0;
     this.objFlags = EXPECT_KEY | (skip ? 0 : CAPTURE);
+    this.objResume = 0;
     this.objNameSlot = -1;
     this.objSourceSlot = -1;
   }
@@ -654,6 +657,7 @@ export class RecordScanner {
     st[4] = this.objFlags;
     st[5] = this.objNameSlot;
     st[6] = this.objSourceSlot;
+    st[7] = this.objResume;
     const status = this.kernel.scanObject(DATA + this.buf.length, Math.min(DATA + this.objStart + this.maxRecordBytes - 1, 0x7fffffff), MAX_NESTING);
     this.objPos = st[0]! - DATA;
     this.objDepth = st[2]!;
@@ -661,6 +665,7 @@ export class RecordScanner {
     this.objFlags = st[4]!;
     this.objNameSlot = st[5]!;
     this.objSourceSlot = st[6]!;
+    this.objResume = st[7]!;
     switch (status) {
       case KERNEL_DONE:
         return this.objPos;

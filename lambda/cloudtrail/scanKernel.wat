@@ -6,7 +6,9 @@
 ;;   [0, 32)                 state, i32 each: 0 position, 1 record start, 2 depth, 3 top-level keys so far,
 ;;                           4 flags (1 expect a key, 2 a key was escaped, 4 nested too deep, 8 capture keys,
 ;;                           16 a key contains a dot, 32 expect ':', 64 expect a value; none of 1/32/64: expect
-;;                           ',' or '}'), 5 eventName slot, 6 eventSource slot (-1: none)
+;;                           ',' or '}'), 5 eventName slot, 6 eventSource slot (-1: none), 7 how far the
+;;                           string or scalar at the position was already checked (0: not started), plus 1<<30
+;;                           when that string held an escape: a long token cut by chunks is not checked again
 ;;   [SLOTS, SLOTS+20*MAX)   per top-level key: key start, key end, value start, value end (relative to the
 ;;                           record start), flags (1 key escaped, 2 value escaped)
 ;;   [data, data+len+16)     the bytes being scanned, then 16 bytes of slack for the 16-byte loads
@@ -48,7 +50,7 @@
     (local $p i32) (local $start i32) (local $depth i32) (local $keys i32) (local $flags i32)
     (local $nameSlot i32) (local $sourceSlot i32)
     (local $c i32) (local $q i32) (local $s i32) (local $o i32) (local $status i32) (local $top i32)
-    (local $m i32) (local $v v128) (local $escaped i32) (local $k i32)
+    (local $m i32) (local $v v128) (local $escaped i32) (local $k i32) (local $resume i32)
     (local.set $p (i32.load (i32.const 0)))
     (local.set $start (i32.load (i32.const 4)))
     (local.set $depth (i32.load (i32.const 8)))
@@ -56,6 +58,7 @@
     (local.set $flags (i32.load (i32.const 16)))
     (local.set $nameSlot (i32.load (i32.const 20)))
     (local.set $sourceSlot (i32.load (i32.const 24)))
+    (local.set $resume (i32.load (i32.const 28)))
     (block $exit
       (loop $token
         (if (i32.ge_u (local.get $p) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
@@ -70,9 +73,16 @@
           ;; The closing quote: the first '"' not taken by a backslash escape, found 16 bytes at a time.
           (local.set $q (i32.add (local.get $p) (i32.const 1)))
           (local.set $escaped (i32.const 0))
+          (if (local.get $resume) (then
+            (local.set $q (i32.add (local.get $p) (i32.and (local.get $resume) (i32.const 0x3fffffff))))
+            (local.set $escaped (i32.shr_u (local.get $resume) (i32.const 30)))
+            (local.set $resume (i32.const 0))))
           (block $closed
             (loop $block
-              (if (i32.ge_u (local.get $q) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
+              (if (i32.ge_u (local.get $q) (local.get $len)) (then
+                (local.set $resume (i32.or (i32.sub (local.get $q) (local.get $p)) (i32.shl (local.get $escaped) (i32.const 30))))
+                (local.set $status (i32.const 0))
+                (br $exit)))
               (local.set $v (v128.load (local.get $q)))
               (local.set $m (i8x16.bitmask (v128.or
                 (v128.or
@@ -80,10 +90,15 @@
                   (i8x16.eq (local.get $v) (v128.const i8x16 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92 92)))
                 (i8x16.lt_u (local.get $v) (v128.const i8x16 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32 32)))))
               (if (i32.eqz (local.get $m)) (then
-                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                ;; past $len the 16 bytes were slack, not checked: stop at $len
+                (local.set $q (select (local.get $len) (i32.add (local.get $q) (i32.const 16))
+                  (i32.gt_u (i32.add (local.get $q) (i32.const 16)) (local.get $len))))
                 (br $block)))
               (local.set $q (i32.add (local.get $q) (i32.ctz (local.get $m))))
-              (if (i32.ge_u (local.get $q) (local.get $len)) (then (local.set $status (i32.const 0)) (br $exit)))
+              (if (i32.ge_u (local.get $q) (local.get $len)) (then
+                (local.set $resume (i32.or (i32.sub (local.get $len) (local.get $p)) (i32.shl (local.get $escaped) (i32.const 30))))
+                (local.set $status (i32.const 0))
+                (br $exit)))
               (local.set $k (i32.load8_u (local.get $q)))
               (br_if $closed (i32.eq (local.get $k) (i32.const 0x22)))
               (if (i32.lt_u (local.get $k) (i32.const 0x20)) (then
@@ -202,6 +217,9 @@
           (br_if $next (i32.or (i32.eq (local.get $c) (i32.const 0x2c)) (i32.eq (local.get $c) (i32.const 0x3a))))
           ;; a number, true, false or null: runs to the next delimiter
           (local.set $s (local.get $p))
+          (if (local.get $resume) (then
+            (local.set $p (i32.add (local.get $s) (local.get $resume)))
+            (local.set $resume (i32.const 0))))
           (block $scalarEnd
             (loop $scalar
               (br_if $scalarEnd (i32.ge_u (local.get $p) (local.get $len)))
@@ -209,6 +227,7 @@
               (local.set $p (i32.add (local.get $p) (i32.const 1)))
               (br $scalar)))
           (if (i32.ge_u (local.get $p) (local.get $len)) (then
+            (local.set $resume (i32.sub (local.get $p) (local.get $s)))
             (local.set $p (local.get $s))
             (local.set $status (i32.const 0))
             (br $exit)))
@@ -225,5 +244,6 @@
     (i32.store (i32.const 16) (local.get $flags))
     (i32.store (i32.const 20) (local.get $nameSlot))
     (i32.store (i32.const 24) (local.get $sourceSlot))
+    (i32.store (i32.const 28) (local.get $resume))
     (local.get $status))
 )
