@@ -346,7 +346,8 @@ export interface ScannerEvents {
 
 /** Streaming scanner; feed it with push() and finish with end(). */
 export class RecordScanner {
-  private readonly kernel = new wasm.Instance(KERNEL_MODULE).exports as ScanKernel;
+  /** A kernel for the arrays of top-level objects read whole (topObject), made once and reused. */
+  private subKernel: ScanKernel | undefined;
   /** Views of the kernel's memory, renewed when it grows. */
   private heap = new Uint8Array(0);
   private state = new Int32Array(0);
@@ -380,11 +381,15 @@ export class RecordScanner {
   private ended = false;
   private sawValue = false;
 
-  /** `streamOffset`: where the first byte pushed lies in the whole stream, for error messages. */
+  /**
+   * `streamOffset`: where the first byte pushed lies in the whole stream, for error messages. `kernel`: an
+   * instance no other scanner is using (its memory holds this scanner's bytes).
+   */
   constructor(
     private readonly events: ScannerEvents,
     private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
     streamOffset = 0,
+    private readonly kernel = new wasm.Instance(KERNEL_MODULE).exports as ScanKernel,
   ) {
     this.base = streamOffset;
     this.reserve(INITIAL_DATA_BYTES);
@@ -476,9 +481,7 @@ export class RecordScanner {
         const end = this.scanObject();
         if (end === NEED_MORE) {
           // Checked here too: inside one long string or number the scan never reaches its per-token check.
-          if (this.buf.length - this.objStart > this.maxRecordBytes) {
-            throw this.error('record-too-large', `record ${this.recordIndex} is larger than ${this.maxRecordBytes} bytes`, this.objStart);
-          }
+          if (this.buf.length - this.objStart > this.maxRecordBytes) throw this.tooLarge();
           return;
         }
         this.finishObject(end);
@@ -520,10 +523,9 @@ export class RecordScanner {
             this.pos = p + 1;
           } else if (c === QUOTE) {
             const end = this.stringEnd(p);
-            if (end === NEED_MORE) {
-              if (buf.length - p > this.maxRecordBytes) throw this.error('record-too-large', `a key of the delivery object is larger than ${this.maxRecordBytes} bytes`, p);
-              return;
-            }
+            // The limit holds whether or not a chunk boundary cuts the key.
+            if ((end === NEED_MORE ? buf.length : end) - p > this.maxRecordBytes) throw this.error('record-too-large', `a key of the delivery object is larger than ${this.maxRecordBytes} bytes`, p);
+            if (end === NEED_MORE) return;
             this.currentKeyIsRecords = this.isRecordsKey(p, end);
             this.mode = 'wrapper-colon';
             this.pos = end;
@@ -674,12 +676,18 @@ export class RecordScanner {
       case KERNEL_UNEXPECTED:
         throw this.error('not-json', `expected ${this.expected()} in record ${this.recordIndex}, found ${this.describe(this.buf[this.objPos])}`, this.objPos);
       case KERNEL_TOO_LARGE:
-        throw this.error('record-too-large', `record ${this.recordIndex} is larger than ${this.maxRecordBytes} bytes`, this.objStart);
+        throw this.tooLarge();
       case KERNEL_TOO_WIDE:
         throw this.error('record-too-wide', `record ${this.recordIndex} has more than ${MAX_KEYS} top-level keys`, this.objStart);
       default:
         throw this.error('not-json', `control character ${this.describe(this.buf[this.objPos])} inside a string of record ${this.recordIndex}`, this.objPos);
     }
+  }
+
+  /** The current record, or the delivery-object value being skipped, is over the limit. */
+  private tooLarge(at = this.objStart): RecordStreamError {
+    const what = this.skipping ? 'a value of the delivery object' : `record ${this.recordIndex}`;
+    return this.error('record-too-large', `${what} is larger than ${this.maxRecordBytes} bytes`, at);
   }
 
   /** What the top level of the current record expected where the kernel stopped. */
@@ -710,6 +718,8 @@ export class RecordScanner {
     this.objStart = -1;
     this.pos = end;
     if (this.skipping) {
+      // The limit holds whether or not a chunk boundary cuts the value (the kernel checks only where it stops).
+      if (end - start > this.maxRecordBytes) throw this.tooLarge(start);
       this.mode = 'wrapper-after-value';
       return;
     }
@@ -751,7 +761,7 @@ export class RecordScanner {
           r.index = this.recordIndex++;
           this.events.onRecord(r);
         },
-      }, this.maxRecordBytes, this.base + records.byteOffset - this.buf.byteOffset);
+      }, this.maxRecordBytes, this.base + records.byteOffset - this.buf.byteOffset, (this.subKernel ??= new wasm.Instance(KERNEL_MODULE).exports as ScanKernel));
       sub.push(records);
       sub.end();
     }

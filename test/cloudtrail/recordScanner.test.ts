@@ -289,4 +289,22 @@ describe('Class: RecordScanner, inputs found by fuzzing', () => {
     run(record(100));
     assert.throws(() => run(record(101)), /record 0 is larger than 100 bytes/);
   });
+
+  it('holds the limit on delivery-object keys and values whether or not a chunk boundary cuts them', () => {
+    const inputs = [`{"Records":[],"${'z'.repeat(300)}":1}`, `{"Records":[],"x":"${'v'.repeat(300)}"}`, `{"Records":[],"x":${'1'.repeat(300)}}`, `{"Records":[],"x":[${'1,'.repeat(150)}1]}`];
+    for (const input of inputs) {
+      for (const chunk of [8, input.length]) {
+        const s = new RecordScanner({ onRecord: () => undefined }, 100);
+        assert.throws(() => {
+          for (let i = 0; i < input.length; i += chunk) s.push(Buffer.from(input.slice(i, i + chunk)));
+          s.end();
+        }, /(a key|a value) of the delivery object is larger than 100 bytes/, `${input.slice(0, 24)}… in chunks of ${chunk}`);
+      }
+    }
+  });
+
+  it('reads many top-level objects whose Records key is not first, each from its own bytes', () => {
+    const body = '{"x":1,"Records":[{"eventName":"A"}]}\n'.repeat(2000);
+    assert.equal(texts(body, 4096).length, 2000);
+  });
 });
