@@ -4,10 +4,14 @@
  */
 import { createWriteStream, openSync } from 'node:fs';
 import { UsageError } from './exitCodes.ts';
+import { HIDDEN } from '../lambda/alerts/escape.ts';
 
-/** Control characters as `\xNN`, so an error quoting record bytes cannot drive the terminal. */
+/**
+ * Hidden characters (the alerts' set: controls, bidirectional overrides, zero-width) as `\uXXXX`, so an error
+ * quoting record bytes cannot drive or reorder the terminal; line breaks and tabs of the message itself stay.
+ */
 export function visibleControls(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(HIDDEN, (c) => (c === '\n' || c === '\t' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** Opens --output before any work starts, so a path that cannot be written is a usage error, not a late crash. */

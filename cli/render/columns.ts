@@ -1,7 +1,9 @@
 /** Fixed-width terminal columns for untrusted text (record fields, rule text). */
 
-/** Control characters and escapes must not repaint the terminal. */
-export const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+import { HIDDEN } from '../../lambda/alerts/escape.ts';
+
+/** Control characters and escapes must not repaint the terminal, nor bidirectional overrides reorder a line. */
+export const clean = (s: string) => s.replace(HIDDEN, '?');
 
 /** `s` cleaned and cut or padded to `width` characters. */
 export const fit = (s: string, width: number) => {

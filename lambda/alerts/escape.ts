@@ -7,7 +7,7 @@
  * C0/C1 control characters, and the invisible format characters that can disguise text: bidirectional overrides
  * and isolates (Trojan-Source style reordering), zero-width characters, and the byte order mark.
  */
-const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+export const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 /** Every hidden character shown as a visible `\uXXXX`, so nothing can break a line, reorder text or hide. */
 export function visibleControls(text: string): string {

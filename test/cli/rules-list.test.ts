@@ -75,6 +75,14 @@ describe('CLI: rules list', () => {
     assert.match(run.stdout, /Bell\? \?\[2J Title/);
   });
 
+  it('keeps bidirectional overrides and zero-width characters of rule text out of the terminal table', async () => {
+    const dir = ruleFolder({ 'bidi.yml': rule('"Admin\u202e txt.exe \u200bx"', '  sel: { eventName: CreateUser }\n  condition: sel\n') });
+    const run = await runCli(['rules', 'list', '--rules', dir]);
+    assert.equal(run.status, 0, run.stderr);
+    assert.doesNotMatch(run.stdout, /[\u202e\u200b]/);
+    assert.match(run.stdout, /Admin\? txt\.exe \?x/);
+  });
+
   it('exits 2 for a missing rules folder or an unknown format', async () => {
     const missing = await runCli(['rules', 'list', '--rules', join(tmpdir(), 'no-such-rules-folder')]);
     assert.equal(missing.status, 2);
