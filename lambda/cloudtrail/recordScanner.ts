@@ -12,7 +12,13 @@
 import { RecordStreamError } from './errors.ts';
 import type { RecordView } from '../sigma/recordView.ts';
 import { ownValue } from '../sigma/recordView.ts';
-import { SCAN_KERNEL_WASM } from './scanKernel.wasm.ts';
+import {
+  CAPTURE, DATA, DOTTED_KEY, EXPECT_COLON, EXPECT_KEY, EXPECT_VALUE, FLAG_KEY_ESCAPED, FLAG_VALUE_ESCAPED, KERNEL_DONE,
+  KERNEL_NEED_MORE, KERNEL_TOO_LARGE, KERNEL_TOO_WIDE, KERNEL_UNEXPECTED, KEY_ESCAPED, MAX_KEYS, newScanKernel, PAGE,
+  SLACK, SLOT, STATE_BYTES, TOO_DEEP,
+} from './scanKernel.ts';
+import type { ScanKernel } from './scanKernel.ts';
+import { FieldMemo } from './fieldMemo.ts';
 
 const BOM = [0xef, 0xbb, 0xbf];
 const QUOTE = 0x22;
@@ -37,49 +43,8 @@ const isWs = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 
 const NEED_MORE = -1;
 
-/** Per key slot: key start/end, value start/end (relative to the record start), flags (1 key escaped, 2 value escaped). */
-const SLOT = 5;
-const FLAG_KEY_ESCAPED = 1;
-const FLAG_VALUE_ESCAPED = 2;
-
-/**
- * The kernel's memory (scanKernel.wat): a state block, the key slots of the record being scanned, then the bytes
- * being scanned. Top-level keys per record are capped (CloudTrail has about 25).
- */
-const STATE_BYTES = 32;
-const MAX_KEYS = 65536;
-const DATA = STATE_BYTES + MAX_KEYS * SLOT * 4;
-/** Past the scanned bytes, for the kernel's 16-byte loads. */
-const SLACK = 16;
-const PAGE = 65536;
 /** Room for bytes at first: a chunk and a cut record; grows for larger ones. */
 const INITIAL_DATA_BYTES = 512 * 1024;
-// Kernel state flags and results.
-const EXPECT_KEY = 1;
-const KEY_ESCAPED = 2;
-const TOO_DEEP = 4;
-const CAPTURE = 8;
-const DOTTED_KEY = 16;
-const KERNEL_NEED_MORE = 0;
-const KERNEL_DONE = 1;
-const KERNEL_UNEXPECTED = 2;
-const KERNEL_TOO_LARGE = 3;
-const KERNEL_TOO_WIDE = 4;
-const EXPECT_COLON = 32;
-const EXPECT_VALUE = 64;
-
-interface ScanKernel {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  scanObject(len: number, limit: number, maxNesting: number): number;
-}
-
-/** The WebAssembly API the scanner uses (this project's TypeScript lib has no WebAssembly types). */
-const wasm = (globalThis as unknown as {
-  WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { readonly exports: unknown } };
-}).WebAssembly;
-
-/** Compiled once; each scanner gets its own instance and memory. */
-const KERNEL_MODULE = new wasm.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
 
 const keyBytesCache = new Map<string, Buffer>();
 function keyBytes(key: string): Buffer {
@@ -91,89 +56,9 @@ function keyBytes(key: string): Buffer {
   return b;
 }
 
-/** Bytes of JSON text one field's memo holds before it starts over. */
-const FIELD_MEMO_BYTES = 128 * 1024;
-/** Larger values are parsed every time: they rarely repeat. */
-const VALUE_MEMO_MAX = 4096;
-/** Bytes sampled for a value's memo hash; equal hashes are confirmed by comparing every byte. */
-const HASH_SAMPLES = 32;
-/** Values kept per hash (different texts with the same samples); the oldest goes first. */
-const HASH_CHAIN = 4;
-/** Lookups between checks of a field's hit rate; a field whose values seldom repeat is decoded without the memo. */
-const MEMO_TRIAL = 1024;
-/** Lookups a field goes without the memo after a poor trial, before it is tried again. */
-const MEMO_REST = 16 * MEMO_TRIAL;
-
-interface Remembered {
-  readonly bytes: Buffer;
-  readonly value: unknown;
-}
-
 /** A top-level value's JSON text decoded: a plain string (no escapes) without JSON.parse, anything else with it. */
 function decodeValue(buf: Buffer, start: number, end: number, plainString: boolean): unknown {
   return plainString ? buf.toString('utf8', start + 1, end - 1) : JSON.parse(buf.toString('utf8', start, end));
-}
-
-/**
- * Parsed object and array values of one top-level field, by their JSON bytes. The same principal makes call after call, so most
- * records repeat a `userIdentity` already parsed: a rule reading `userIdentity.type` on every record then costs a
- * hash of a few sampled bytes and one native compare, not a parse. A field whose values seldom repeat
- * (`requestParameters`) stops using the memo for a while. Values are shared between records: readers must not
- * mutate them.
- */
-class FieldMemo {
-  private readonly memo = new Map<number, Remembered[]>();
-  private bytes = 0;
-  private lookups = 0;
-  private hits = 0;
-  private rest = 0;
-
-  value(buf: Buffer, start: number, end: number): unknown {
-    const length = end - start;
-    if (length > VALUE_MEMO_MAX || this.resting()) return JSON.parse(buf.toString('utf8', start, end));
-    let h = length;
-    const step = length > HASH_SAMPLES ? Math.floor(length / HASH_SAMPLES) : 1;
-    for (let i = start; i < end; i += step) h = Math.imul(h ^ buf[i]!, 0x01000193); // FNV-1a over the samples
-    const chain = this.memo.get(h);
-    if (chain) {
-      for (const r of chain) {
-        if (r.bytes.length === length && buf.compare(r.bytes, 0, length, start, end) === 0) {
-          this.hits++;
-          return r.value;
-        }
-      }
-    }
-    const value: unknown = JSON.parse(buf.toString('utf8', start, end));
-    if (this.bytes + length > FIELD_MEMO_BYTES) {
-      this.memo.clear();
-      this.bytes = 0;
-    }
-    // Its own memory, not a slice of the shared pool: a remembered value must not pin pool slabs.
-    const bytes = Buffer.allocUnsafeSlow(length);
-    buf.copy(bytes, 0, start, end);
-    const remembered = { bytes, value };
-    if (!chain) this.memo.set(h, [remembered]);
-    else if (chain.push(remembered) > HASH_CHAIN) this.bytes -= chain.shift()!.bytes.length;
-    this.bytes += length;
-    return value;
-  }
-
-  /** Counts a lookup; true while the field rests from the memo after a trial where most values were new. */
-  private resting(): boolean {
-    if (this.rest > 0) {
-      this.rest--;
-      return true;
-    }
-    if (++this.lookups < MEMO_TRIAL) return false;
-    if (this.hits * 2 < this.lookups) {
-      this.rest = MEMO_REST;
-      this.memo.clear();
-      this.bytes = 0;
-    }
-    this.lookups = 0;
-    this.hits = 0;
-    return this.rest > 0;
-  }
 }
 
 /**
@@ -188,7 +73,7 @@ export class ScannedRecord implements RecordView {
   private buf: Buffer = Buffer.alloc(0);
   private start = 0;
   private end = 0;
-  private slots: Int32Array = new Int32Array(SLOT * 64);
+  private slots: Int32Array = new Int32Array(0);
   private keyCount = 0;
   private anyKeyEscaped = false;
   /** Whether some top-level key contains a dot (else a dotted path never names a literal top-level key). */
@@ -227,11 +112,6 @@ export class ScannedRecord implements RecordView {
     return this.anyKeyEscaped ? this.get('eventSource') : this.slotValue(this.sourceSlot, 'eventSource');
   }
 
-  /** Size of the record's JSON text in bytes. */
-  get byteLength(): number {
-    return this.end - this.start;
-  }
-
   /** The record's JSON text. */
   text(): string {
     return this.buf.toString('utf8', this.start, this.end);
@@ -245,24 +125,18 @@ export class ScannedRecord implements RecordView {
 
   private findKey(key: string): number {
     const kb = keyBytes(key);
-    const s = this.slots;
-    const buf = this.buf;
     // Last occurrence wins, as in JSON.parse.
-    for (let k = this.keyCount - 1; k >= 0; k--) {
-      const o = k * SLOT;
-      const ks = this.start + s[o]!;
-      const ke = this.start + s[o + 1]!;
-      if (ke - ks !== kb.length) continue;
-      let same = true;
-      for (let i = 0; i < kb.length; i++) {
-        if (buf[ks + i] !== kb[i]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return k;
-    }
+    for (let k = this.keyCount - 1; k >= 0; k--) if (this.keyIs(k, kb)) return k;
     return -1;
+  }
+
+  /** Whether slot k's key, as written (escapes not decoded), is these bytes. */
+  private keyIs(k: number, kb: Buffer): boolean {
+    const o = k * SLOT;
+    const ks = this.start + this.slots[o]!;
+    if (this.start + this.slots[o + 1]! - ks !== kb.length) return false;
+    for (let i = 0; i < kb.length; i++) if (this.buf[ks + i] !== kb[i]) return false;
+    return true;
   }
 
   /** The top-level value `key`, parsed on first use; undefined when absent. */
@@ -306,11 +180,9 @@ export class ScannedRecord implements RecordView {
     const out: Buffer[] = [];
     for (let k = 0; k < this.keyCount; k++) {
       const o = k * SLOT;
-      const ks = this.start + s[o]!;
-      const ke = this.start + s[o + 1]!;
       const same = (s[o + 4]! & FLAG_KEY_ESCAPED) !== 0
-        ? JSON.parse(buf.toString('utf8', ks - 1, ke + 1)) === key
-        : ke - ks === kb.length && buf.compare(kb, 0, kb.length, ks, ke) === 0;
+        ? JSON.parse(buf.toString('utf8', this.start + s[o]! - 1, this.start + s[o + 1]! + 1)) === key
+        : this.keyIs(k, kb);
       if (same) out.push(buf.subarray(this.start + s[o + 2]!, this.start + s[o + 3]!));
     }
     return out;
@@ -351,7 +223,7 @@ export class RecordScanner {
   /** Views of the kernel's memory, renewed when it grows. */
   private heap = new Uint8Array(0);
   private state = new Int32Array(0);
-  private slots = new Int32Array(0);
+  private slots: Int32Array = new Int32Array(0);
   /** The bytes not yet consumed (a view of the kernel's memory from DATA). */
   private buf: Buffer = Buffer.alloc(0);
   /** Absolute stream offset of buf[0], for error messages. */
@@ -389,7 +261,7 @@ export class RecordScanner {
     private readonly events: ScannerEvents,
     private readonly maxRecordBytes = DEFAULT_MAX_RECORD_BYTES,
     streamOffset = 0,
-    private readonly kernel = new wasm.Instance(KERNEL_MODULE).exports as ScanKernel,
+    private readonly kernel = newScanKernel(),
   ) {
     this.base = streamOffset;
     this.reserve(INITIAL_DATA_BYTES);
@@ -761,7 +633,7 @@ export class RecordScanner {
           r.index = this.recordIndex++;
           this.events.onRecord(r);
         },
-      }, this.maxRecordBytes, this.base + records.byteOffset - this.buf.byteOffset, (this.subKernel ??= new wasm.Instance(KERNEL_MODULE).exports as ScanKernel));
+      }, this.maxRecordBytes, this.base + records.byteOffset - this.buf.byteOffset, (this.subKernel ??= newScanKernel()));
       sub.push(records);
       sub.end();
     }

@@ -234,8 +234,7 @@ export class RuleIndex {
   private readonly always: number[] = [];
   private readonly keys = new Map<IndexField, FieldKey>(INDEX_FIELDS.map((f) => [f, new FieldKey(fieldPath(f))]));
   /** Second level: fields that gate the rules constraining neither eventName nor eventSource. */
-  private readonly gates = new Map<string, FieldKey>();
-  private readonly gateKeys: FieldKey[];
+  private readonly gates: readonly FieldKey[];
   private readonly memo = new Map<string | symbol, Map<string | symbol, Picked>>();
   /** How many rules are keyed on each index field, gated on another field, or run on every record. */
   readonly stats = { eventName: 0, eventSource: 0, gated: 0, always: 0 };
@@ -244,6 +243,7 @@ export class RuleIndex {
     readonly rules: readonly LoadedRule[],
     matchOne: (m: LoadedMatcher, value: string) => boolean,
   ) {
+    const gates = new Map<string, FieldKey>();
     rules.forEach((rule, position) => {
       for (const field of INDEX_FIELDS) {
         const requirement = fieldConstraint(rule, field);
@@ -258,12 +258,12 @@ export class RuleIndex {
         this.stats.always++;
         return;
       }
-      let key = this.gates.get(gate.field);
-      if (!key) this.gates.set(gate.field, (key = new FieldKey(fieldPath(gate.field))));
+      let key = gates.get(gate.field);
+      if (!key) gates.set(gate.field, (key = new FieldKey(fieldPath(gate.field))));
       key.add(position, gate.requirement, matchOne);
       this.stats.gated++;
     });
-    this.gateKeys = [...this.gates.values()];
+    this.gates = [...gates.values()];
   }
 
   /**
@@ -273,7 +273,7 @@ export class RuleIndex {
   candidates(view: RecordView, eventName: unknown, eventSource: unknown): readonly LoadedRule[] {
     const first = this.first(eventName, eventSource);
     let gated: readonly number[] = [];
-    for (const key of this.gateKeys) gated = merge(gated, key.picks(view));
+    for (const key of this.gates) gated = merge(gated, key.picks(view));
     if (!gated.length) return first.rules;
     const gatedKey = gated.join();
     let rules = first.withGated.get(gatedKey);

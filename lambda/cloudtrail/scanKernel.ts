@@ -1,0 +1,54 @@
+/**
+ * The scanner kernel (scanKernel.wat) as recordScanner.ts uses it: its memory layout, the flags of its state
+ * block, its results, and a way to get a fresh instance. The module is compiled once, at import.
+ */
+import { SCAN_KERNEL_WASM } from './scanKernel.wasm.ts';
+
+/** Per key slot: key start/end, value start/end (relative to the record start), flags (1 key escaped, 2 value escaped). */
+export const SLOT = 5;
+export const FLAG_KEY_ESCAPED = 1;
+export const FLAG_VALUE_ESCAPED = 2;
+
+/**
+ * Memory: a state block, the key slots of the record being scanned, then the bytes being scanned. Top-level keys
+ * per record are capped (CloudTrail has about 25).
+ */
+export const STATE_BYTES = 32;
+export const MAX_KEYS = 65536;
+export const DATA = STATE_BYTES + MAX_KEYS * SLOT * 4;
+/** Past the scanned bytes, for the kernel's 16-byte loads. */
+export const SLACK = 16;
+export const PAGE = 65536;
+
+/** State block, word 4: flags of the object being scanned. */
+export const EXPECT_KEY = 1;
+export const KEY_ESCAPED = 2;
+export const TOO_DEEP = 4;
+export const CAPTURE = 8;
+export const DOTTED_KEY = 16;
+export const EXPECT_COLON = 32;
+export const EXPECT_VALUE = 64;
+
+/** Results of scanObject. */
+export const KERNEL_NEED_MORE = 0;
+export const KERNEL_DONE = 1;
+export const KERNEL_UNEXPECTED = 2;
+export const KERNEL_TOO_LARGE = 3;
+export const KERNEL_TOO_WIDE = 4;
+
+export interface ScanKernel {
+  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  scanObject(len: number, limit: number, maxNesting: number): number;
+}
+
+/** The WebAssembly API used here (this project's TypeScript lib has no WebAssembly types). */
+const wasm = (globalThis as unknown as {
+  WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object) => { readonly exports: unknown } };
+}).WebAssembly;
+
+const KERNEL_MODULE = new wasm.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
+
+/** A new instance with its own memory. */
+export function newScanKernel(): ScanKernel {
+  return new wasm.Instance(KERNEL_MODULE).exports as ScanKernel;
+}
