@@ -15,7 +15,7 @@ import { ownValue } from '../sigma/recordView.ts';
 import {
   CAPTURE, DATA, DOTTED_KEY, EXPECT_COLON, EXPECT_KEY, EXPECT_VALUE, FLAG_KEY_ESCAPED, FLAG_VALUE_ESCAPED, KERNEL_DONE,
   KERNEL_NEED_MORE, KERNEL_TOO_LARGE, KERNEL_TOO_WIDE, KERNEL_UNEXPECTED, KEY_ESCAPED, MAX_KEYS, newScanKernel, PAGE,
-  SLACK, SLOT, STATE_BYTES, TOO_DEEP,
+  keyHash, SLACK, SLOT, SLOT_HASH, STATE_BYTES, TOO_DEEP,
 } from './scanKernel.ts';
 import type { ScanKernel } from './scanKernel.ts';
 import { FieldMemo } from './fieldMemo.ts';
@@ -46,11 +46,19 @@ const NEED_MORE = -1;
 /** Room for bytes at first: a chunk and a cut record; grows for larger ones. */
 const INITIAL_DATA_BYTES = 512 * 1024;
 
-const keyBytesCache = new Map<string, Buffer>();
-function keyBytes(key: string): Buffer {
+interface KeyBytes {
+  readonly bytes: Buffer;
+  /** As the kernel hashes keys (keyHash). */
+  readonly hash: number;
+}
+
+/** Field names asked for, as bytes: a bounded set (the names rules and the pipeline read). */
+const keyBytesCache = new Map<string, KeyBytes>();
+function keyBytes(key: string): KeyBytes {
   let b = keyBytesCache.get(key);
   if (!b) {
-    b = Buffer.from(key, 'utf8');
+    const bytes = Buffer.from(key, 'utf8');
+    b = { bytes, hash: keyHash(bytes) };
     keyBytesCache.set(key, b);
   }
   return b;
@@ -124,9 +132,10 @@ export class ScannedRecord implements RecordView {
   }
 
   private findKey(key: string): number {
-    const kb = keyBytes(key);
+    const { bytes, hash } = keyBytes(key);
+    const s = this.slots;
     // Last occurrence wins, as in JSON.parse.
-    for (let k = this.keyCount - 1; k >= 0; k--) if (this.keyIs(k, kb)) return k;
+    for (let k = this.keyCount - 1; k >= 0; k--) if (s[k * SLOT + SLOT_HASH] === hash && this.keyIs(k, bytes)) return k;
     return -1;
   }
 
@@ -174,7 +183,7 @@ export class ScannedRecord implements RecordView {
    * Views of the scanner's buffer, valid during this record's callback.
    */
   rawValues(key: string): Buffer[] {
-    const kb = keyBytes(key);
+    const kb = keyBytes(key).bytes;
     const s = this.slots;
     const buf = this.buf;
     const out: Buffer[] = [];

@@ -4,8 +4,12 @@
  */
 import { SCAN_KERNEL_WASM } from './scanKernel.wasm.ts';
 
-/** Per key slot: key start/end, value start/end (relative to the record start), flags (1 key escaped, 2 value escaped). */
-export const SLOT = 5;
+/**
+ * Per key slot: key start/end, value start/end (relative to the record start), flags (1 key escaped, 2 value
+ * escaped), the key's hash (keyHash).
+ */
+export const SLOT = 6;
+export const SLOT_HASH = 5;
 export const FLAG_KEY_ESCAPED = 1;
 export const FLAG_VALUE_ESCAPED = 2;
 
@@ -28,6 +32,25 @@ export const CAPTURE = 8;
 export const DOTTED_KEY = 16;
 export const EXPECT_COLON = 32;
 export const EXPECT_VALUE = 64;
+
+const MASK_64 = (1n << 64n) - 1n;
+
+/**
+ * The kernel's hash of a key's bytes as written (escapes not decoded): its first and last 8 bytes, zero-padded
+ * when shorter, read as little-endian words, and its length. Keys are looked up by this before their bytes are
+ * compared, so a collision costs a compare, never a wrong field.
+ */
+export function keyHash(key: Uint8Array): number {
+  const word = (at: number, n: number) => {
+    let w = 0n;
+    for (let i = n - 1; i >= 0; i--) w = (w << 8n) | BigInt(key[at + i]!);
+    return w;
+  };
+  const w0 = word(0, Math.min(8, key.length));
+  const w1 = key.length < 8 ? w0 : word(key.length - 8, 8);
+  const h = ((w0 * 0x9e3779b97f4a7c15n) & MASK_64) ^ ((w1 * 0xc2b2ae3d27d4eb4fn) & MASK_64) ^ BigInt(key.length);
+  return Number(BigInt.asIntN(32, h ^ (h >> 32n)));
+}
 
 /** Results of scanObject. */
 export const KERNEL_NEED_MORE = 0;

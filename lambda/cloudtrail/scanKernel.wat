@@ -9,8 +9,9 @@
 ;;                           ',' or '}'), 5 eventName slot, 6 eventSource slot (-1: none), 7 how far the
 ;;                           string or scalar at the position was already checked (0: not started), plus 1<<30
 ;;                           when that string held an escape: a long token cut by chunks is not checked again
-;;   [SLOTS, SLOTS+20*MAX)   per top-level key: key start, key end, value start, value end (relative to the
-;;                           record start), flags (1 key escaped, 2 value escaped)
+;;   [SLOTS, SLOTS+24*MAX)   per top-level key: key start, key end, value start, value end (relative to the
+;;                           record start), flags (1 key escaped, 2 value escaped), key hash (keyHash in
+;;                           scanKernel.ts: a field is looked up by comparing hashes before bytes)
 ;;   [data, data+len+16)     the bytes being scanned, then 16 bytes of slack for the 16-byte loads
 ;; Build: `npm run build:wasm` turns this file into scanKernel.wasm.ts (checked by test/cloudtrail/scanKernel.test.ts).
 (module
@@ -51,6 +52,7 @@
     (local $nameSlot i32) (local $sourceSlot i32)
     (local $c i32) (local $q i32) (local $s i32) (local $o i32) (local $status i32) (local $top i32)
     (local $m i32) (local $v v128) (local $escaped i32) (local $k i32) (local $resume i32)
+    (local $klen i32) (local $w0 i64) (local $w1 i64) (local $h i64)
     (local.set $p (i32.load (i32.const 0)))
     (local.set $start (i32.load (i32.const 4)))
     (local.set $depth (i32.load (i32.const 8)))
@@ -68,7 +70,7 @@
         (local.set $top (i32.and
           (i32.eq (local.get $depth) (i32.const 1))
           (i32.ne (i32.and (local.get $flags) (global.get $CAPTURE)) (i32.const 0))))
-        (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 20))))
+        (local.set $o (i32.add (global.get $SLOTS) (i32.mul (local.get $keys) (i32.const 24))))
         (if (i32.eq (local.get $c) (i32.const 0x22)) (then
           ;; The closing quote: the first '"' not taken by a backslash escape, found 16 bytes at a time.
           (local.set $q (i32.add (local.get $p) (i32.const 1)))
@@ -116,16 +118,35 @@
                 (i32.store offset=4 (local.get $o) (i32.sub (local.get $q) (local.get $start)))
                 (i32.store offset=16 (local.get $o) (local.get $escaped))
                 (if (local.get $escaped) (then (local.set $flags (i32.or (local.get $flags) (global.get $KEY_ESCAPED)))))
-                ;; a dot in a key: a dotted rule path may then name a top-level key literally
+                ;; the key's hash: its first and last 8 bytes (zero-padded when shorter) and its length
+                (local.set $klen (i32.sub (i32.sub (local.get $q) (local.get $p)) (i32.const 1)))
+                (local.set $w0 (i64.load (i32.add (local.get $p) (i32.const 1))))
+                (if (i32.lt_u (local.get $klen) (i32.const 8))
+                  (then
+                    (local.set $w0 (i64.and (local.get $w0)
+                      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $klen) (i32.const 3)))) (i64.const 1))))
+                    (local.set $w1 (local.get $w0)))
+                  (else (local.set $w1 (i64.load (i32.sub (local.get $q) (i32.const 8))))))
+                (local.set $h (i64.xor
+                  (i64.xor (i64.mul (local.get $w0) (i64.const 0x9e3779b97f4a7c15)) (i64.mul (local.get $w1) (i64.const 0xc2b2ae3d27d4eb4f)))
+                  (i64.extend_i32_u (local.get $klen))))
+                (i32.store offset=20 (local.get $o) (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32)))))
+                ;; a dot in a key: a dotted rule path may then name a top-level key literally (16 bytes at a time)
                 (if (i32.eqz (i32.and (local.get $flags) (global.get $DOTTED_KEY))) (then
                   (local.set $k (i32.add (local.get $p) (i32.const 1)))
                   (block $noDot
                     (loop $dot
                       (br_if $noDot (i32.ge_u (local.get $k) (local.get $q)))
-                      (if (i32.eq (i32.load8_u (local.get $k)) (i32.const 0x2e)) (then
+                      (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $k))
+                        (v128.const i8x16 46 46 46 46 46 46 46 46 46 46 46 46 46 46 46 46))))
+                      ;; bytes from the closing quote on are not the key's
+                      (if (i32.lt_u (i32.sub (local.get $q) (local.get $k)) (i32.const 16)) (then
+                        (local.set $m (i32.and (local.get $m)
+                          (i32.sub (i32.shl (i32.const 1) (i32.sub (local.get $q) (local.get $k))) (i32.const 1))))))
+                      (if (local.get $m) (then
                         (local.set $flags (i32.or (local.get $flags) (global.get $DOTTED_KEY)))
                         (br $noDot)))
-                      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                      (local.set $k (i32.add (local.get $k) (i32.const 16)))
                       (br $dot)))))
                 ;; "eventName" (9 bytes) and "eventSource" (11 bytes), compared as little-endian words
                 (if (i32.eq (i32.sub (local.get $q) (local.get $p)) (i32.const 10)) (then

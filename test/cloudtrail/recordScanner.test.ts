@@ -162,6 +162,26 @@ describe('Class: RecordScanner', () => {
     assert.deepEqual(seen, ['dotted', undefined, 'escaped']);
   });
 
+  it('finds keys of every length by their hash, and tells apart keys that differ only in the middle', () => {
+    // Keys of 0 to 40 bytes (the hash reads the first and last 8), two with equal hashes, multi-byte ones, and a
+    // dot past 16 bytes.
+    const keys = Array.from({ length: 41 }, (_, n) => 'k'.repeat(n));
+    keys.push('aaaaaaaaXaaaaaaaa', 'aaaaaaaaYaaaaaaaa', 'é', 'userIdentitý', 'a'.repeat(20) + '.b');
+    const record = Object.fromEntries(keys.map((k, i) => [k, i]));
+    const seen: unknown[][] = [];
+    let dotted: unknown;
+    const s = new RecordScanner({
+      onRecord: (r) => {
+        seen.push(keys.map((k) => r.get(k)));
+        dotted = r.get('a'.repeat(20) + '.b');
+      },
+    });
+    s.push(Buffer.from(JSON.stringify([record])));
+    s.end();
+    assert.deepEqual(seen, [keys.map((_, i) => i)]);
+    assert.equal(dotted, keys.length - 1);
+  });
+
   it('fails on input that is not JSON, naming the byte', () => {
     const e = scanError('\n{ awsRegion: "us-east-1" }');
     assert.equal(e.kind, 'not-json');
