@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { writeDeliveryFile } from '../samples/generator.ts';
-import { compileRuleFolders, makeBundle } from '../lambda/sigma/index.ts';
+import { bundleJson, compileRuleFolders } from '../lambda/sigma/index.ts';
 import { BUNDLE_PATH, BUNDLED_RULES_DIR } from '../cli/rulesSource.ts';
 import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, LAMBDA_ALLOCATOR_ENV } from '../cdk/defaults.ts';
 
@@ -18,6 +18,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = join(ROOT, 'bench', '.cache');
 const CORPUS_RULES = join(ROOT, '..', 'shared', 'corpus', 'sigma-rules');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const COLD_RUNS = 5;
 const SIZE_MB = Number(process.env.BENCH_MB ?? 100);
 const BIG_MB = Number(process.env.BENCH_BIG_MB ?? 500);
 
@@ -45,7 +46,7 @@ async function delivery(mb: number, seed: number): Promise<string> {
 
 function bundleRules(folders: string[], out: string): string {
   const { rules, results } = compileRuleFolders(folders);
-  writeFileSync(out, JSON.stringify(makeBundle(rules)));
+  writeFileSync(out, bundleJson(rules));
   process.stderr.write(`${out}: ${rules.length} rules (${results.length - rules.length} not ok, left out)\n`);
   return out;
 }
@@ -100,7 +101,9 @@ const b = phase(phases, 'b', file);
 const c = phase(phases, 'c', file, bundled);
 const d = corpus ? phase(phases, 'd', file, corpus) : undefined;
 const big = corpus ? phase(phases, 'd', await delivery(BIG_MB, 43), corpus) : undefined;
-const cold = JSON.parse(runNode(coldStart, [lambda, corpus ?? bundled])) as { importMs: number; loadRulesMs: number; rules: number };
+/** Cold start, in new processes (a first import is only ever measured once per process): the median of COLD_RUNS. */
+const coldRuns = Array.from({ length: COLD_RUNS }, () => JSON.parse(runNode(coldStart, [lambda, corpus ?? bundled])) as { importMs: number; loadRulesMs: number; rules: number });
+const cold = { importMs: median(coldRuns.map((r) => r.importMs)), loadRulesMs: median(coldRuns.map((r) => r.loadRulesMs)), rules: coldRuns[0]!.rules };
 const bundleBytes = statSync(lambda).size;
 
 const rows = [a, a0, b, c, d].filter((r): r is PhaseResult => Boolean(r));
@@ -133,7 +136,7 @@ if (d) {
   lines.push(`d/a0 = ${both(d, a0)}   (for context: against gunzip as node streams it by default)`);
 }
 if (big) lines.push(`peak RSS, d on a ${fmt(big.bytes / 1e6, 0)} MB delivery: ${fmt(big.maxRssMB, 0)} MB   target ≤ 100 MB: ${check(big.maxRssMB <= 100)}`);
-lines.push(`cold start: import the built Lambda bundle ${fmt(cold.importMs, 0)} ms; load ${cold.rules} compiled rules + build the index ${fmt(cold.loadRulesMs, 0)} ms   target ≤ 50 ms: ${check(cold.loadRulesMs <= 50)}`);
+lines.push(`cold start (median of ${COLD_RUNS} new processes): import the built Lambda bundle ${fmt(cold.importMs, 0)} ms; load ${cold.rules} compiled rules + build the index ${fmt(cold.loadRulesMs, 0)} ms   target ≤ 50 ms: ${check(cold.loadRulesMs <= 50)}`);
 lines.push(`Lambda bundle (minified): ${fmt(bundleBytes / 1e6, 2)} MB   target ≤ 1.5 MB: ${check(bundleBytes <= 1.5e6)}`);
 process.stdout.write(`${lines.join('\n')}\n`);
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { compileRuleFolders, makeBundle, type RuleCheckResult } from '../lambda/sigma/index.ts';
+import { bundleJson, compileRuleFolders, type RuleCheckResult } from '../lambda/sigma/index.ts';
 import { RULES_BUNDLE_FILE } from './defaults.ts';
 
 type RuleProblem = Pick<RuleCheckResult, 'file' | 'reason'>;
@@ -43,7 +43,7 @@ export function compileRulesFile(folders: readonly string[]): CompiledRulesFile 
 
   const dir = mkdtempSync(join(tmpdir(), 'cloudtrail-sigma-rules-'));
   const path = join(dir, RULES_BUNDLE_FILE);
-  writeFileSync(path, JSON.stringify(makeBundle(rules)));
+  writeFileSync(path, bundleJson(rules));
   return {
     path,
     ruleCount: rules.length,

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { compileRuleFolders, makeBundle } from '../lambda/sigma/index.ts';
+import { bundleJson, compileRuleFolders } from '../lambda/sigma/index.ts';
 import { BUNDLE_PATH, BUNDLED_RULES_DIR } from '../cli/rulesSource.ts';
 
 const { rules, results } = compileRuleFolders([BUNDLED_RULES_DIR]);
@@ -15,5 +15,5 @@ if (bad.length > 0) {
   process.exit(1);
 }
 mkdirSync(dirname(BUNDLE_PATH), { recursive: true });
-writeFileSync(BUNDLE_PATH, JSON.stringify(makeBundle(rules)));
+writeFileSync(BUNDLE_PATH, bundleJson(rules));
 console.error(`build:rules: ${rules.length} rules → build/rules.bundle.json`);

@@ -70,7 +70,7 @@ describe('Function: loadEngine()', () => {
   });
 
   it('names a bundle that is not JSON', () => {
-    const path = file('bad.json', '{"schemaVersion": 1, "rules": [');
+    const path = file('bad.json', '{"schemaVersion": 2, "rules": [');
     assert.throws(() => loadEngine(path), configError(/^the rule bundle at .*bad\.json is not valid JSON/));
   });
 
@@ -85,8 +85,19 @@ describe('Function: loadEngine()', () => {
   });
 
   it('refuses a bundle whose rules cannot be loaded', () => {
-    const path = file('broken.json', JSON.stringify({ ...makeBundle(testRules()), rules: [{ nonsense: true }] }));
+    const path = file('broken.json', JSON.stringify({ ...makeBundle(testRules()), rules: [{ nonsense: true, detections: {} }] }));
     assert.throws(() => loadEngine(path), configError(/cannot be loaded: .*rebuild it/));
+  });
+
+  it('names the rule that refers to a detection the bundle does not hold', () => {
+    const bundle = makeBundle(testRules());
+    const path = file('dangling.json', JSON.stringify({ ...bundle, rules: [bundle.rules[0], { ...bundle.rules[1], detections: { selection: 999 } }] }));
+    assert.throws(() => loadEngine(path), configError(/: rule 2 \(.*\) names detection 999 for 'selection', which the bundle does not hold: rebuild the rules/));
+  });
+
+  it('refuses a bundle without its detection table', () => {
+    const path = file('notable.json', JSON.stringify({ ...makeBundle(testRules()), detections: undefined }));
+    assert.throws(() => loadEngine(path), configError(/has no detections array/));
   });
 });
 

@@ -14,6 +14,7 @@ import type { Placeholders } from './modifiers.ts';
 import { parseCondition } from './conditionParser.ts';
 import { applyFilters, FILTER_RESERVED_KEYS, isFilterDocument, readFilterSection } from './filters.ts';
 import type { CompiledFilter } from './filters.ts';
+import { shareDetections } from './detectionSharing.ts';
 
 export { COMPILER_VERSION } from './version.ts';
 
@@ -303,5 +304,5 @@ export function compileRuleFolders(folders: readonly string[], options: CompileO
     }
   }
   const tuned = applyFilters(results);
-  return { rules: tuned.flatMap((r) => (r.rule ? [r.rule] : [])), results: tuned };
+  return { rules: shareDetections(tuned.flatMap((r) => (r.rule ? [r.rule] : []))), results: tuned };
 }

@@ -9,7 +9,7 @@
  */
 
 /** Bumped on any change to the shape of the types below; a bundle with another version is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -104,6 +104,21 @@ export interface CompiledRule {
 
 /** The file the build writes and the Lambda and CLI read. */
 export interface RuleBundle {
+  readonly schemaVersion: number;
+  readonly compilerVersion: string;
+  /**
+   * Each distinct detection once: rules of a pack repeat the same selections (`eventSource: iam.amazonaws.com`…),
+   * so the file is smaller, and the loader shares one loaded detection between rules without comparing them.
+   */
+  readonly detections: Detection[];
+  readonly rules: BundledRule[];
+}
+
+/** A rule in the bundle: its detections are indexes into the bundle's detection table. */
+export type BundledRule = Omit<CompiledRule, 'detections'> & { readonly detections: Record<string, number> };
+
+/** A read bundle: rules with their detections in place, identical ones the same object. */
+export interface LoadedBundle {
   readonly schemaVersion: number;
   readonly compilerVersion: string;
   readonly rules: CompiledRule[];

@@ -70,8 +70,11 @@ export interface LoadOptions {
   readonly orderTestsByCost?: boolean;
 }
 
-/** Identical detections of different rules loaded once, so a record evaluates them once (see evaluate's memo). */
-export type DetectionPool = Map<string, LoadedDetection>;
+/**
+ * A detection shared by rules (one object: see detectionSharing.ts) is loaded once, so a record evaluates it once
+ * (see evaluate's memo).
+ */
+export type DetectionPool = Map<Detection, LoadedDetection>;
 
 const pathCache = new Map<string, FieldPath>();
 
@@ -203,11 +206,10 @@ function loadDetection(d: Detection, options: LoadOptions): LoadedDetection {
 export function loadRule(rule: CompiledRule, options: LoadOptions = {}, pool?: DetectionPool): LoadedRule {
   const detections = new Map<string, LoadedDetection>();
   for (const [name, d] of Object.entries(rule.detections)) {
-    const key = pool ? JSON.stringify(d) : '';
-    let loaded = pool?.get(key);
+    let loaded = pool?.get(d);
     if (!loaded) {
       loaded = loadDetection(d, options);
-      pool?.set(key, loaded);
+      pool?.set(d, loaded);
     }
     detections.set(name, loaded);
   }
