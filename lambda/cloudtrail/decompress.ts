@@ -14,15 +14,19 @@ import { once } from 'node:events';
 const CHUNK_SIZE = 256 * 1024;
 /**
  * Inflated bytes zlib may run ahead of the scanner. zlib inflates on the libuv thread pool, so with room to run
- * ahead it works in parallel with record scanning on the main thread; one chunk of room is enough for that, and
- * more only raises peak memory (measured by `npm run bench`).
+ * ahead it works in parallel with record scanning on the main thread. A few chunks of room let it keep going
+ * through a slow stretch of records; peak memory grows by as much, a few MB (measured by `npm run bench`).
  */
-const READ_AHEAD = 256 * 1024;
+const READ_AHEAD = 1024 * 1024;
 /** Compressed bytes queued for zlib, so it keeps inflating while the main thread is busy scanning. */
-const COMPRESSED_READ_AHEAD = 256 * 1024;
+const COMPRESSED_READ_AHEAD = 1024 * 1024;
 
-/** Read size for local files: compressed input is inflated a read at a time, so small reads keep output bursts small. */
-export const FILE_READ_BYTES = 64 * 1024;
+/**
+ * Read size for local files. zlib inflates a read at a time and ends a chunk with each read: a 64 KB read of
+ * CloudTrail (~7× compression) gave one full 256 KB chunk and one partial, so twice the chunks and twice the waits
+ * of the main thread on zlib; 256 KB reads give about seven full chunks per partial one.
+ */
+export const FILE_READ_BYTES = 256 * 1024;
 
 /** Reads at least `n` bytes (fewer at the end of the stream) and puts them back, without consuming them. */
 async function peek(source: Readable, n: number): Promise<Buffer> {
