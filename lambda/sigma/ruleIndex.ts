@@ -197,7 +197,6 @@ class FieldKey {
     }
     return hit;
   }
-
 }
 
 /** Merges ascending position lists into one, without duplicates (either list itself when the other is empty). */
