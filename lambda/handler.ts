@@ -77,8 +77,9 @@ export function loadEngine(bundlePath?: string): RuleEngine {
 /** Builds a handler over explicit dependencies (tests), or over the environment on first use (Lambda). */
 export function createHandler(getDeps: () => HandlerDeps) {
   return async (event: unknown, context?: Context): Promise<InvocationResult> => {
-    const deps = getDeps();
-    if (context) deps.logger.addContext?.(context);
+    const shared = getDeps();
+    if (context) shared.logger.addContext?.(context);
+    const deps = context ? { ...shared, deadline: Date.now() + context.getRemainingTimeInMillis() } : shared;
     let found: ReturnType<typeof objectsFromEvent>;
     try {
       found = objectsFromEvent(event);

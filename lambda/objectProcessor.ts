@@ -26,6 +26,8 @@ export interface ProcessDeps {
   readonly sns: SNSClient;
   /** De-duplication across invocations. @default undefined - only within one object */
   readonly claims?: AlertClaims;
+  /** Epoch ms by which this attempt has ended for sure (the Lambda's deadline): see DispatchContext.deadline. */
+  readonly deadline?: number;
   /** @default readS3Object's defaults - 3 tries with backoff (tests pass a no-wait sleep) */
   readonly readRetry?: ReadRetryOptions;
   /** @default publishAlerts' defaults - retry rounds with backoff (tests pass a no-wait sleep) */
@@ -128,7 +130,7 @@ async function readDetectPublish(ref: ObjectRef, deps: ProcessDeps, done: (resul
   let published: DispatchResult;
   try {
     published = await publishMatches(readable, {
-      sns: deps.sns, topicArn: deps.config.alertTopicArn, claims: deps.claims, stormThreshold: deps.config.stormThreshold, publish: deps.publishRetry,
+      sns: deps.sns, topicArn: deps.config.alertTopicArn, claims: deps.claims, deadline: deps.deadline, stormThreshold: deps.config.stormThreshold, publish: deps.publishRetry,
     });
   } catch (err) {
     const e = err as Error;
@@ -137,7 +139,7 @@ async function readDetectPublish(ref: ObjectRef, deps: ProcessDeps, done: (resul
   const base = {
     ...read,
     alertsPublished: published.published, alertsDeduplicated: published.deduplicated, alertsAggregated: published.aggregated,
-    ...(published.claimErrors.length > 0 ? { warnings: published.claimErrors.map((e) => `de-duplication table unavailable, alert sent unchecked: ${e}`) } : {}),
+    ...(published.claimErrors.length > 0 ? { warnings: published.claimErrors.map((e) => `de-duplication table unavailable, an alert sent may repeat: ${e}`) } : {}),
   };
   const failure = outcome.error ?? errors[0];
   if (failure) return done({ ...base, status: 'failed', error: readError(failure) });

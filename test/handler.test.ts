@@ -10,6 +10,8 @@ import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createHandler, ObjectsFailedError } from '../lambda/handler.ts';
 import type { HandlerDeps } from '../lambda/handler.ts';
+import type { AlertClaims } from '../lambda/alerts/dedup.ts';
+import type { Context } from 'aws-lambda';
 import { failedObjectsIn } from '../lambda/failures.ts';
 import { METRIC } from '../lambda/metricNames.ts';
 import { cloudTrailRecord, gzipDelivery } from './helpers/factories.ts';
@@ -62,7 +64,7 @@ function setup() {
     readRetry: { sleep, random: () => 0.5 },
     publishRetry: { sleep },
   };
-  return { handler: createHandler(() => deps), rec, sleeps };
+  return { handler: createHandler(() => deps), deps, rec, sleeps };
 }
 
 const getObject = (key: string) => s3Mock.on(GetObjectCommand, { Bucket: BUCKET, Key: key });
@@ -226,5 +228,23 @@ describe('Function: handler() observability', () => {
     assert.equal(metrics[METRIC.matches], 2);
     assert.equal(metrics[METRIC.alertsPublished], 1);
     assert.equal(metrics[METRIC.alertsDeduplicated], 1);
+  });
+});
+
+describe('Function: handler() claims', () => {
+  it("claims each alert until the invocation's deadline, so a claim left by a dead invocation lapses before its retry", async () => {
+    const { deps } = setup();
+    const deadlines: (number | undefined)[] = [];
+    const claims: AlertClaims = {
+      claim: async (keys, deadline) => keys.map(() => (deadlines.push(deadline), { status: 'claimed' as const })),
+      confirm: async () => [],
+      release: async () => [],
+    };
+    const key = trailKey();
+    getObject(key).resolves(body(gzipDelivery([stop()])));
+    const before = Date.now();
+    await createHandler(() => ({ ...deps, claims }))(s3Event([key]), { getRemainingTimeInMillis: () => 60_000 } as Context);
+    assert.equal(deadlines.length, 1);
+    assert.ok(deadlines[0]! >= before + 60_000 && deadlines[0]! <= Date.now() + 60_000, `deadline ${deadlines[0]} is now + the remaining time`);
   });
 });

@@ -1,23 +1,28 @@
 /**
  * Exactly-once alerting across invocations: before an alert is sent, each (rule id, eventID) it covers is claimed
  * in DynamoDB with a conditional PutItem; a key someone already claimed is a duplicate (Lambda retry, a second S3
- * notification, an overlapping replay). A claim expires through the table's TTL attribute. When publishing fails
- * the claim is deleted again (only if it is still ours), so the retry can alert.
+ * notification, an overlapping replay). A claim starts `pending` with a short lapse time and becomes `sent`, kept
+ * for the full TTL, once its alert is published; when publishing fails it is deleted again (only if still ours).
+ * So an invocation that dies between claiming and publishing holds the event back only until its pending claim
+ * lapses, and an attempt meeting another's pending claim fails its object for a retry instead of dropping the
+ * alert: it is either sent by then, or free again.
  * Table: partition key `pk` (string), TTL attribute `ttl` — as the CDK construct creates it.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mapLimit } from '../mapLimit.ts';
 
 export type ClaimOutcome =
   | { readonly status: 'claimed' }
-  /** Already claimed by an earlier alert: a duplicate. */
+  /** Alerted by an earlier attempt: a duplicate. */
   | { readonly status: 'taken' }
+  /** Claimed by another attempt that has not confirmed publishing: it may be sending now, or may have died. */
+  | { readonly status: 'pending'; readonly until: string }
   /** The table could not answer; the caller alerts anyway (a possible repeat beats a lost alert). */
   | { readonly status: 'error'; readonly code: string; readonly message: string };
 
-export interface ReleaseFailure {
+export interface ClaimFailure {
   readonly key: string;
   readonly code: string;
   readonly message: string;
@@ -25,15 +30,26 @@ export interface ReleaseFailure {
 
 /** Where claims live; publishMatches depends only on this, so tests and other stores can stand in. */
 export interface AlertClaims {
-  /** One outcome per key, in order. */
-  claim(keys: readonly string[]): Promise<ClaimOutcome[]>;
+  /**
+   * One outcome per key, in order. `deadline` (epoch ms): the claimant has ended for sure by then, so its claims
+   * need not stay pending any longer.
+   */
+  claim(keys: readonly string[], deadline?: number): Promise<ClaimOutcome[]>;
+  /** Marks this store's claims as sent, for the full TTL; returns those that could not be updated. */
+  confirm(keys: readonly string[]): Promise<ClaimFailure[]>;
   /** Gives up claims this store made, so a later attempt can alert; returns those that could not be deleted. */
-  release(keys: readonly string[]): Promise<ReleaseFailure[]>;
+  release(keys: readonly string[]): Promise<ClaimFailure[]>;
 }
 
 export interface DynamoDbClaimsOptions {
-  /** @default 7,776,000 (90 days) - how long a claim keeps an event from alerting again. */
+  /** @default 7,776,000 (90 days) - how long a sent claim keeps an event from alerting again. */
   readonly ttlSeconds?: number;
+  /**
+   * @default 900 (15 minutes, the longest a Lambda runs) - how long a claim not yet confirmed holds its event when
+   * the claimant gives no deadline. Claiming, publishing and confirming happen within one call, so a live claimant
+   * confirms well before.
+   */
+  readonly pendingSeconds?: number;
   /** @default 16 - DynamoDB requests in flight at once. */
   readonly concurrency?: number;
   /** @default Date.now */
@@ -41,6 +57,16 @@ export interface DynamoDbClaimsOptions {
 }
 
 const errorOf = (err: unknown) => ({ code: (err as Error).name || 'Error', message: (err as Error).message ?? String(err) });
+const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException';
+const failures = (results: (ClaimFailure | undefined)[]) => results.filter((f): f is ClaimFailure => f !== undefined);
+
+/** The claim that made a PutItem fail: pending (another attempt still unconfirmed) or sent. */
+function heldBy(item: Record<string, AttributeValue> | undefined): ClaimOutcome {
+  // Claims written before claims had a state were made only for alerts being sent: they count as sent.
+  if (item?.state?.S !== 'pending') return { status: 'taken' };
+  const lapses = Number(item.ttl?.N);
+  return { status: 'pending', until: Number.isFinite(lapses) ? new Date(lapses * 1000).toISOString() : 'unknown' };
+}
 
 /**
  * Claims in a DynamoDB table. Each instance claims with its own random token, and releases only items holding
@@ -52,34 +78,56 @@ const errorOf = (err: unknown) => ({ code: (err as Error).name || 'Error', messa
  */
 export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: DynamoDbClaimsOptions = {}): AlertClaims {
   const ttlSeconds = opts.ttlSeconds ?? 90 * 24 * 3600;
+  const pendingSeconds = opts.pendingSeconds ?? 900;
   const concurrency = Math.max(1, opts.concurrency ?? 16);
   const now = opts.now ?? Date.now;
   const token = randomUUID();
 
-  const claimOne = async (key: string): Promise<ClaimOutcome> => {
+  const claimOne = async (key: string, deadline: number | undefined): Promise<ClaimOutcome> => {
     const nowSeconds = Math.floor(now() / 1000);
+    const lapses = deadline === undefined ? nowSeconds + pendingSeconds : Math.max(nowSeconds, Math.ceil(deadline / 1000)) + 1;
     try {
       await client.send(new PutItemCommand({
         TableName: tableName,
         Item: {
           pk: { S: key },
-          ttl: { N: String(nowSeconds + ttlSeconds) },
+          ttl: { N: String(lapses) },
           token: { S: token },
+          state: { S: 'pending' },
           claimedAt: { S: new Date(nowSeconds * 1000).toISOString() },
         },
         // TTL deletes expired items only eventually: an expired claim counts as free.
         ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
         ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
       return { status: 'claimed' };
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return { status: 'taken' };
+      if (isConditionFailure(err)) return heldBy((err as ConditionalCheckFailedException).Item);
       return { status: 'error', ...errorOf(err) };
     }
   };
 
-  const releaseOne = async (key: string): Promise<ReleaseFailure | undefined> => {
+  const confirmOne = async (key: string): Promise<ClaimFailure | undefined> => {
+    try {
+      await client.send(new UpdateItemCommand({
+        TableName: tableName,
+        Key: { pk: { S: key } },
+        UpdateExpression: 'SET #state = :sent, #ttl = :ttl',
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl', '#token': 'token' },
+        ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':ttl': { N: String(Math.floor(now() / 1000) + ttlSeconds) }, ':token': { S: token } },
+      }));
+      return undefined;
+    } catch (err) {
+      // Ours lapsed and another attempt claimed the event: that attempt confirms it.
+      if (isConditionFailure(err)) return undefined;
+      return { key, ...errorOf(err) };
+    }
+  };
+
+  const releaseOne = async (key: string): Promise<ClaimFailure | undefined> => {
     try {
       await client.send(new DeleteItemCommand({
         TableName: tableName,
@@ -91,13 +139,14 @@ export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: 
       return undefined;
     } catch (err) {
       // Someone else's claim (ours expired and was taken over): nothing of ours to give back.
-      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailure(err)) return undefined;
       return { key, ...errorOf(err) };
     }
   };
 
   return {
-    claim: (keys) => mapLimit(keys, concurrency, claimOne),
-    release: async (keys) => (await mapLimit(keys, concurrency, releaseOne)).filter((f): f is ReleaseFailure => f !== undefined),
+    claim: (keys, deadline) => mapLimit(keys, concurrency, (key) => claimOne(key, deadline)),
+    confirm: async (keys) => failures(await mapLimit(keys, concurrency, confirmOne)),
+    release: async (keys) => failures(await mapLimit(keys, concurrency, releaseOne)),
   };
 }

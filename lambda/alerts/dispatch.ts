@@ -2,8 +2,10 @@
  * Matches of one source → SNS alerts. The one place the Lambda and `replay --publish` hand matches to:
  *   1. in-process de-duplication: one alert per (rule id, eventID) within the call;
  *   2. storms: more than `stormThreshold` matches of one rule in one object → one aggregated alert;
- *   3. claims (optional, DynamoDB): keys alerted by an earlier invocation are dropped as duplicates;
- *   4. formatting and publishing; the claims of alerts that could not be published are released, so a retry alerts.
+ *   3. claims (optional, DynamoDB): keys alerted by an earlier invocation are dropped as duplicates; an alert with
+ *      a key another attempt claimed but has not confirmed sending is failed for a retry, never dropped;
+ *   4. formatting and publishing; the claims of published alerts are confirmed, those of alerts that could not be
+ *      published are released, so a retry alerts.
  */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Match } from '../pipeline.ts';
@@ -23,6 +25,11 @@ export interface DispatchContext {
   readonly topicArn: string;
   /** @default undefined - no de-duplication across invocations (only within this call) */
   readonly claims?: AlertClaims;
+  /**
+   * Epoch ms by which this attempt has ended for sure (the Lambda's deadline). Claims left pending by an attempt
+   * that died lapse then, so the Lambda's own retry alerts them. @default undefined - the claims' pending time
+   */
+  readonly deadline?: number;
   /** @default 20 - more matches than this of one rule in one object are sent as one aggregated alert */
   readonly stormThreshold?: number;
   /** @default publishAlerts' defaults - retry and backoff settings (tests pass a no-wait sleep) */
@@ -36,9 +43,15 @@ export interface DispatchResult {
   readonly deduplicated: number;
   /** Matches covered by the aggregated alerts that were published. */
   readonly aggregated: number;
-  /** Alerts not published (their claims released, so a retry alerts them). */
+  /**
+   * Alerts not published: SNS refused them, or another attempt holds an unconfirmed claim on them (code
+   * `ClaimPending`). Their claims are released, so a retry alerts them.
+   */
   readonly failed: PublishFailure[];
-  /** Claims the table could not check: those alerts were sent anyway and may repeat. The first few messages. */
+  /**
+   * Claims the table could not check or confirm: those alerts were sent anyway, and a later attempt may repeat
+   * them. The first few messages.
+   */
   readonly claimErrors: string[];
 }
 
@@ -69,23 +82,48 @@ function uniqueItems(matches: readonly Match[]): { items: Item[]; repeats: numbe
   return { items, repeats: matches.length - items.length };
 }
 
-/** Drops the items whose key is taken; keeps those claimed, and those the table could not check. */
-async function claimUnits(units: Unit[], claims: AlertClaims): Promise<{ units: Unit[]; taken: number; errors: string[] }> {
-  const outcomes = await claims.claim(units.flatMap((u) => u.items.map((i) => i.key)));
+/** A unit with keys another attempt claimed and has not confirmed: not sent now, not dropped. */
+interface InDoubt {
+  readonly unit: Unit;
+  /** When the first such claim lapses. */
+  readonly until: string;
+  readonly pending: number;
+}
+
+const keysOf = (units: readonly Unit[]) => units.flatMap((u) => u.items.map((i) => i.key));
+
+/**
+ * Drops the items whose key is taken; keeps those claimed, and those the table could not check. A unit with a key
+ * pending elsewhere is in doubt as a whole (an aggregate is sent complete or not at all).
+ */
+async function claimUnits(units: Unit[], claims: AlertClaims, deadline?: number): Promise<{ units: Unit[]; inDoubt: InDoubt[]; taken: number; errors: string[] }> {
+  const outcomes = await claims.claim(keysOf(units), deadline);
   let n = 0;
   let taken = 0;
   const errors: string[] = [];
   const kept: Unit[] = [];
+  const inDoubt: InDoubt[] = [];
   for (const unit of units) {
-    const items = unit.items.filter(() => {
-      const outcome = outcomes[n++]!;
-      if (outcome.status === 'taken') taken++;
-      if (outcome.status === 'error' && errors.length < MAX_REPORTED_ERRORS) errors.push(`${outcome.code}: ${outcome.message}`);
-      return outcome.status !== 'taken';
-    });
+    const mine = unit.items.map(() => outcomes[n++]!);
+    for (const o of mine) if (o.status === 'error' && errors.length < MAX_REPORTED_ERRORS) errors.push(`${o.code}: ${o.message}`);
+    const pending = mine.flatMap((o) => (o.status === 'pending' ? [o.until] : []));
+    if (pending.length > 0) {
+      inDoubt.push({ unit, until: pending.sort()[0]!, pending: pending.length });
+      continue;
+    }
+    const items = unit.items.filter((_, i) => mine[i]!.status !== 'taken');
+    taken += unit.items.length - items.length;
     if (items.length > 0) kept.push({ ...unit, items });
   }
-  return { units: kept, taken, errors };
+  return { units: kept, inDoubt, taken, errors };
+}
+
+function pendingFailure(d: InDoubt, id: string): PublishFailure {
+  return {
+    alert: toAlert(d.unit, id),
+    code: 'ClaimPending',
+    message: `another attempt claimed ${d.pending} of its event(s) and has not confirmed alerting them (its claim lapses at ${d.until}): a retry alerts them unless that attempt did`,
+  };
 }
 
 function toAlert(unit: Unit, id: string): OutgoingAlert {
@@ -109,23 +147,30 @@ export async function publishMatches(matches: readonly Match[], ctx: DispatchCon
 
   let taken = 0;
   let claimErrors: string[] = [];
+  let inDoubt: InDoubt[] = [];
   if (ctx.claims && units.length > 0) {
-    ({ units, taken, errors: claimErrors } = await claimUnits(units, ctx.claims));
+    ({ units, inDoubt, taken, errors: claimErrors } = await claimUnits(units, ctx.claims, ctx.deadline));
   }
   const alerts = units.map((u, i) => toAlert(u, `${u.storm ? 'a' : 'm'}${i}`));
   const outcome = await publishAlerts(ctx.sns, ctx.topicArn, alerts, ctx.publish);
 
+  const failedIds = new Set(outcome.failed.map((f) => f.alert.id));
+  const sentUnits = units.filter((_, i) => !failedIds.has(alerts[i]!.id));
   const unitOf = new Map(alerts.map((a, i) => [a.id, units[i]!]));
   const failedUnits = outcome.failed.map((f) => unitOf.get(f.alert.id)!);
-  let failed = outcome.failed;
-  if (ctx.claims && failedUnits.length > 0) {
-    const stuck = await ctx.claims.release(failedUnits.flatMap((u) => u.items.map((i) => i.key)));
+  let failed = [...outcome.failed, ...inDoubt.map((d, i) => pendingFailure(d, `p${i}`))];
+  if (ctx.claims) {
+    const unconfirmed = sentUnits.length > 0 ? await ctx.claims.confirm(keysOf(sentUnits)) : [];
+    if (unconfirmed.length > 0 && claimErrors.length < MAX_REPORTED_ERRORS) {
+      claimErrors = [...claimErrors, `${unconfirmed[0]!.code}: ${unconfirmed[0]!.message} (${unconfirmed.length} claim(s) of sent alerts left pending: once they lapse, a later attempt may alert again)`];
+    }
+    // Only this attempt's claims are deleted: those another attempt holds stay.
+    const stuck = failed.length > 0 ? await ctx.claims.release([...keysOf(failedUnits), ...keysOf(inDoubt.map((d) => d.unit))]) : [];
     if (stuck.length > 0) {
       const note = ` (and ${stuck.length} claim(s) could not be released, ${stuck[0]!.code}: a retry will skip them until they expire)`;
       failed = failed.map((f) => ({ ...f, message: f.message + note }));
     }
   }
-  const failedIds = new Set(outcome.failed.map((f) => f.alert.id));
-  const aggregated = units.filter((u, i) => u.storm && !failedIds.has(alerts[i]!.id)).reduce((n, u) => n + u.items.length, 0);
+  const aggregated = sentUnits.reduce((n, u) => n + (u.storm ? u.items.length : 0), 0);
   return { published: outcome.published, deduplicated: repeats + taken, aggregated, failed, claimErrors };
 }

@@ -14,6 +14,7 @@ import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, Re
 import { CreateTableCommand, DynamoDBClient, GetItemCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createHandler } from '../../lambda/handler.ts';
+import { ObjectsFailedError } from '../../lambda/failures.ts';
 import type { HandlerDeps } from '../../lambda/handler.ts';
 import { RuleEngine } from '../../lambda/sigma/index.ts';
 import { publishMatches } from '../../lambda/alerts/dispatch.ts';
@@ -225,8 +226,35 @@ describe('Alerts on moto: SNS subscriptions, filter policies, de-duplication, st
     const retried = await publishMatches(matches, { sns, topicArn, claims });
     assert.equal(retried.published, 1);
     const item = (await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk } }))).Item!;
+    assert.equal(item.state?.S, 'sent');
     assert.ok(Number(item.ttl!.N) > Date.now() / 1000 + 80 * 24 * 3600, 'expires in about 90 days');
     assert.equal((await drain('rawAll')).length, 1);
+  });
+
+  it('alerts an event whose claimant died before publishing: a retry fails while the claim is pending, alerts once it lapses', async () => {
+    const record = cloudTrailRecord({ eventName: 'CreateApiKey' });
+    const key = await putObject([record]);
+    // An invocation with a minute left claimed the alert and died before sending it: the claim stays unconfirmed.
+    const deadline = Date.now() + 60_000;
+    assert.deepEqual(await dynamoDbClaims(ddb, TABLE).claim([`${HIGH_RULE_ID}#${record.eventID}`], deadline), [{ status: 'claimed' }]);
+
+    await assert.rejects(handlerWith()(s3Event(key)), (err: unknown) => {
+      assert.ok(err instanceof ObjectsFailedError);
+      const failed = err.failed[0]!;
+      assert.equal(failed.error?.kind, 'publish-failed');
+      assert.equal(failed.error?.transient, true, 'retried, not given up');
+      assert.match(failed.error?.message ?? '', /ClaimPending: another attempt claimed 1 of its event\(s\) and has not confirmed alerting them \(its claim lapses at \d{4}-\d\d-\d\dT/);
+      return true;
+    });
+    assert.equal((await drain('rawAll')).length, 0);
+
+    // The Lambda's retry comes after the dead invocation's deadline.
+    const later = () => deadline + 62_000;
+    const retried = await handlerWith(dynamoDbClaims(ddb, TABLE, { now: later }))(s3Event(key));
+    assert.equal(retried.objects[0]!.alertsPublished, 1);
+    assert.equal((await drain('rawAll')).length, 1);
+    const again = await handlerWith(dynamoDbClaims(ddb, TABLE, { now: later }))(s3Event(key));
+    assert.equal(again.objects[0]!.alertsDeduplicated, 1, 'confirmed as sent: not alerted a second time');
   });
 
   it('sends 25 matches of one rule in one object as one aggregated alert', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand, ProvisionedThroughputExceededException, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { dynamoDbClaims } from '../../lambda/alerts/dedup.ts';
 import { claimKey } from '../../lambda/alerts/claimKey.ts';
@@ -8,7 +9,8 @@ import { claimKey } from '../../lambda/alerts/claimKey.ts';
 const TABLE = 'dedup';
 const NOW = Date.parse('2026-11-30T10:00:00Z');
 
-const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+/** The error DynamoDB answers a failed condition with; `Item` is the item that failed it (ALL_OLD). */
+const conditionFailed = (Item?: Record<string, AttributeValue>) => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(Item ? { Item } : {}) });
 
 describe('Function: claimKey()', () => {
   it('is rule id and eventID', () => {
@@ -31,16 +33,55 @@ describe('Function: dynamoDbClaims()', () => {
   const ddb = mockClient(client);
   afterEach(() => ddb.reset());
 
-  it('claims with a conditional PutItem: new key, or an expired claim, with the TTL set', async () => {
+  it('claims with a conditional PutItem: new key, or an expired claim; pending, lapsing after the pending time', async () => {
     ddb.on(PutItemCommand).resolves({});
-    const claims = dynamoDbClaims(client, TABLE, { ttlSeconds: 3600, now: () => NOW });
+    const claims = dynamoDbClaims(client, TABLE, { ttlSeconds: 3600, pendingSeconds: 600, now: () => NOW });
     assert.deepEqual(await claims.claim(['r#e1']), [{ status: 'claimed' }]);
     const input = ddb.commandCalls(PutItemCommand)[0]!.args[0].input;
     assert.equal(input.TableName, TABLE);
     assert.deepEqual(input.Item!.pk, { S: 'r#e1' });
-    assert.deepEqual(input.Item!.ttl, { N: String(NOW / 1000 + 3600) });
+    assert.deepEqual(input.Item!.state, { S: 'pending' });
+    assert.deepEqual(input.Item!.ttl, { N: String(NOW / 1000 + 600) });
     assert.equal(input.ConditionExpression, 'attribute_not_exists(pk) OR #ttl < :now');
     assert.deepEqual(input.ExpressionAttributeValues, { ':now': { N: String(NOW / 1000) } });
+    assert.equal(input.ReturnValuesOnConditionCheckFailure, 'ALL_OLD');
+  });
+
+  it("keeps a claim pending only until the claimant's deadline when it gives one", async () => {
+    ddb.on(PutItemCommand).resolves({});
+    const claims = dynamoDbClaims(client, TABLE, { now: () => NOW });
+    await claims.claim(['k'], NOW + 42_500);
+    assert.deepEqual(ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!.ttl, { N: String(NOW / 1000 + 43 + 1) });
+  });
+
+  it('confirms its claims as sent for the full TTL, only where it still holds them', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(UpdateItemCommand).resolves({});
+    const claims = dynamoDbClaims(client, TABLE, { ttlSeconds: 3600, now: () => NOW });
+    await claims.claim(['k']);
+    assert.deepEqual(await claims.confirm(['k']), []);
+    const token = ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!.token;
+    const update = ddb.commandCalls(UpdateItemCommand)[0]!.args[0].input;
+    assert.deepEqual(update.Key, { pk: { S: 'k' } });
+    assert.equal(update.UpdateExpression, 'SET #state = :sent, #ttl = :ttl');
+    assert.equal(update.ConditionExpression, '#token = :token');
+    assert.deepEqual(update.ExpressionAttributeValues, { ':sent': { S: 'sent' }, ':ttl': { N: String(NOW / 1000 + 3600) }, ':token': token });
+  });
+
+  it('treats a claim that lapsed and was taken over as nothing to confirm, and lists updates that failed', async () => {
+    ddb.on(UpdateItemCommand, { Key: { pk: { S: 'lapsed' } } }).rejects(conditionFailed());
+    ddb.on(UpdateItemCommand, { Key: { pk: { S: 'broken' } } }).rejects(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    const failures = await dynamoDbClaims(client, TABLE).confirm(['lapsed', 'broken']);
+    assert.deepEqual(failures, [{ key: 'broken', code: 'InternalServerError', message: 'boom' }]);
+  });
+
+  it('tells a claim already sent from one another attempt holds unconfirmed, naming when that one lapses', async () => {
+    const lapses = NOW / 1000 + 300;
+    ddb.on(PutItemCommand, { Item: { pk: { S: 'sent' } } }).rejects(conditionFailed({ pk: { S: 'sent' }, state: { S: 'sent' }, ttl: { N: '1' } }));
+    ddb.on(PutItemCommand, { Item: { pk: { S: 'busy' } } }).rejects(conditionFailed({ pk: { S: 'busy' }, state: { S: 'pending' }, ttl: { N: String(lapses) } }));
+    ddb.on(PutItemCommand, { Item: { pk: { S: 'before-states' } } }).rejects(conditionFailed({ pk: { S: 'before-states' }, ttl: { N: '1' } }));
+    const outcomes = await dynamoDbClaims(client, TABLE, { now: () => NOW }).claim(['sent', 'busy', 'before-states']);
+    assert.deepEqual(outcomes, [{ status: 'taken' }, { status: 'pending', until: new Date(lapses * 1000).toISOString() }, { status: 'taken' }]);
   });
 
   it('reports a key claimed before as taken, and other errors as errors, one outcome per key in order', async () => {

@@ -11,22 +11,34 @@ import { HIGH_RULE_ID, LOW_RULE_ID, matchesOf } from './matches.ts';
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
 const noWait = { sleep: async () => {}, random: () => 0 };
 
-/** Claims in memory, as the DynamoDB table keeps them; `broken` keys answer with an error. */
+/**
+ * Claims in memory, as the DynamoDB table keeps them: `held` pending or sent; `broken` keys answer with an error,
+ * `pendingElsewhere` keys are held unconfirmed by another attempt.
+ */
 class MemoryClaims implements AlertClaims {
-  readonly held = new Set<string>();
+  readonly held = new Map<string, 'pending' | 'sent'>();
   readonly released: string[] = [];
-  constructor(private readonly broken = new Set<string>()) {}
+  readonly confirmed: string[] = [];
+  constructor(private readonly broken = new Set<string>(), private readonly pendingElsewhere = new Set<string>()) {}
   async claim(keys: readonly string[]): Promise<ClaimOutcome[]> {
     return keys.map((k): ClaimOutcome => {
       if (this.broken.has(k)) return { status: 'error', code: 'AccessDeniedException', message: 'no PutItem' };
+      if (this.pendingElsewhere.has(k)) return { status: 'pending', until: '2026-11-30T10:15:00.000Z' };
       if (this.held.has(k)) return { status: 'taken' };
-      this.held.add(k);
+      this.held.set(k, 'pending');
       return { status: 'claimed' };
     });
   }
+  async confirm(keys: readonly string[]) {
+    for (const k of keys) {
+      if (this.held.has(k)) this.held.set(k, 'sent');
+      this.confirmed.push(k);
+    }
+    return [];
+  }
   async release(keys: readonly string[]) {
     for (const k of keys) {
-      this.held.delete(k);
+      if (this.held.get(k) === 'pending') this.held.delete(k);
       this.released.push(k);
     }
     return [];
@@ -133,6 +145,43 @@ describe('Function: publishMatches()', () => {
     assert.equal(result.aggregated, 0);
     assert.equal(claims.released.length, 21);
     assert.equal(claims.held.size, 0);
+  });
+
+  it('confirms the claims of the alerts it sent, and of those only', async () => {
+    acceptAll('Users Listed');
+    const claims = new MemoryClaims();
+    const created = apiKey();
+    const listUsers = cloudTrailRecord({ eventName: 'ListUsers' });
+    await publishMatches(await matchesOf([created, listUsers]), { sns, topicArn: TOPIC, claims, publish: noWait });
+    assert.deepEqual(claims.confirmed, [`${HIGH_RULE_ID}#${created.eventID}`]);
+    assert.deepEqual([...claims.held], [[`${HIGH_RULE_ID}#${created.eventID}`, 'sent']]);
+  });
+
+  it('fails, never drops, an alert another attempt claimed and has not confirmed, so a retry settles it', async () => {
+    acceptAll();
+    const busy = apiKey();
+    const free = cloudTrailRecord({ eventName: 'ListUsers' });
+    const claims = new MemoryClaims(new Set(), new Set([`${HIGH_RULE_ID}#${busy.eventID}`]));
+    const result = await publishMatches(await matchesOf([busy, free]), { sns, topicArn: TOPIC, claims });
+    assert.equal(result.published, 1);
+    assert.equal(result.deduplicated, 0);
+    assert.equal(result.failed.length, 1);
+    assert.equal(result.failed[0]!.code, 'ClaimPending');
+    assert.match(result.failed[0]!.message, /^another attempt claimed 1 of its event\(s\) and has not confirmed alerting them \(its claim lapses at 2026-11-30T10:15:00\.000Z\): a retry alerts them unless that attempt did$/);
+    assert.match(result.failed[0]!.alert.subject ?? '', /API Key Created/);
+    assert.deepEqual(sent().map((e) => e.Subject!.includes('Users Listed')), [true]);
+  });
+
+  it('holds back a whole aggregate when one member is pending elsewhere, giving up its own claims of the others', async () => {
+    acceptAll();
+    const records = Array.from({ length: 21 }, () => apiKey());
+    const claims = new MemoryClaims(new Set(), new Set([`${HIGH_RULE_ID}#${records[3]!.eventID}`]));
+    const result = await publishMatches(await matchesOf(records), { sns, topicArn: TOPIC, claims });
+    assert.equal(result.published, 0);
+    assert.equal(result.aggregated, 0);
+    assert.deepEqual(result.failed.map((f) => f.code), ['ClaimPending']);
+    assert.equal(claims.held.size, 0, 'the 20 members this attempt claimed are free for the retry');
+    assert.equal(sent().length, 0);
   });
 
   it('still alerts when the table cannot be checked, and says so', async () => {
