@@ -34,10 +34,10 @@ export const SERVICE_NAME = 'cloudtrail-sigma';
 export const METRICS_NAMESPACE = 'CloudTrailSigma';
 
 /**
- * A conditional PutItem claims an alert, UpdateItem confirms the claim once the alert is sent, DeleteItem releases
- * it when its publish fails, so a retry alerts.
+ * PutItem claims an alert (conditional) and records it as sent; DeleteItem releases the claim when its publish
+ * fails, so a retry alerts.
  */
-export const DEDUP_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+export const DEDUP_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'];
 
 /** Failed objects wait here for `cloudtrail-sigma redrive`: the longest SQS allows. */
 export const FAILURE_QUEUE_RETENTION = Duration.days(14);

@@ -9,7 +9,7 @@
  * Table: partition key `pk` (string), TTL attribute `ttl` — as the CDK construct creates it.
  */
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mapLimit } from '../mapLimit.ts';
 
@@ -35,7 +35,7 @@ export interface AlertClaims {
    * need not stay pending any longer.
    */
   claim(keys: readonly string[], deadline?: number): Promise<ClaimOutcome[]>;
-  /** Marks this store's claims as sent, for the full TTL; returns those that could not be updated. */
+  /** Records the keys as sent, for the full TTL (their alerts went out); returns those that could not be written. */
   confirm(keys: readonly string[]): Promise<ClaimFailure[]>;
   /** Gives up claims this store made, so a later attempt can alert; returns those that could not be deleted. */
   release(keys: readonly string[]): Promise<ClaimFailure[]>;
@@ -56,13 +56,20 @@ export interface DynamoDbClaimsOptions {
   readonly now?: () => number;
 }
 
+/**
+ * Added to a claimant's deadline: pending claims are compared with the clocks of other machines (a CLI replaying
+ * beside the Lambda). Below the minute Lambda waits before retrying a timed-out invocation, so that retry alerts.
+ */
+const CLOCK_MARGIN_SECONDS = 30;
+
 const errorOf = (err: unknown) => ({ code: (err as Error).name || 'Error', message: (err as Error).message ?? String(err) });
 const isConditionFailure = (err: unknown) => err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException';
 const failures = (results: (ClaimFailure | undefined)[]) => results.filter((f): f is ClaimFailure => f !== undefined);
 
 /** The claim that made a PutItem fail: pending (another attempt still unconfirmed) or sent. */
 function heldBy(item: Record<string, AttributeValue> | undefined): ClaimOutcome {
-  // Claims written before claims had a state were made only for alerts being sent: they count as sent.
+  // Claims written before claims had a state were made only for alerts being sent: they count as sent. DynamoDB
+  // returns the item with every failed condition; a store that does not is read as the old protocol was.
   if (item?.state?.S !== 'pending') return { status: 'taken' };
   const lapses = Number(item.ttl?.N);
   return { status: 'pending', until: Number.isFinite(lapses) ? new Date(lapses * 1000).toISOString() : 'unknown' };
@@ -85,7 +92,7 @@ export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: 
 
   const claimOne = async (key: string, deadline: number | undefined): Promise<ClaimOutcome> => {
     const nowSeconds = Math.floor(now() / 1000);
-    const lapses = deadline === undefined ? nowSeconds + pendingSeconds : Math.max(nowSeconds, Math.ceil(deadline / 1000)) + 1;
+    const lapses = deadline === undefined ? nowSeconds + pendingSeconds : Math.max(nowSeconds, Math.ceil(deadline / 1000)) + CLOCK_MARGIN_SECONDS;
     try {
       await client.send(new PutItemCommand({
         TableName: tableName,
@@ -109,20 +116,17 @@ export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: 
     }
   };
 
+  // Unconditional: the alert was sent, whatever became of the claim meanwhile (it lapsed and another attempt holds
+  // it, or TTL removed it), so the table records it as sent.
   const confirmOne = async (key: string): Promise<ClaimFailure | undefined> => {
+    const nowSeconds = Math.floor(now() / 1000);
     try {
-      await client.send(new UpdateItemCommand({
+      await client.send(new PutItemCommand({
         TableName: tableName,
-        Key: { pk: { S: key } },
-        UpdateExpression: 'SET #state = :sent, #ttl = :ttl',
-        ConditionExpression: '#token = :token',
-        ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl', '#token': 'token' },
-        ExpressionAttributeValues: { ':sent': { S: 'sent' }, ':ttl': { N: String(Math.floor(now() / 1000) + ttlSeconds) }, ':token': { S: token } },
+        Item: { pk: { S: key }, ttl: { N: String(nowSeconds + ttlSeconds) }, token: { S: token }, state: { S: 'sent' }, sentAt: { S: new Date(nowSeconds * 1000).toISOString() } },
       }));
       return undefined;
     } catch (err) {
-      // Ours lapsed and another attempt claimed the event: that attempt confirms it.
-      if (isConditionFailure(err)) return undefined;
       return { key, ...errorOf(err) };
     }
   };
@@ -132,13 +136,14 @@ export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: 
       await client.send(new DeleteItemCommand({
         TableName: tableName,
         Key: { pk: { S: key } },
-        ConditionExpression: '#token = :token',
-        ExpressionAttributeNames: { '#token': 'token' },
-        ExpressionAttributeValues: { ':token': { S: token } },
+        // Never a claim of a sent alert, nor one another store holds.
+        ConditionExpression: '#token = :token AND #state = :pending',
+        ExpressionAttributeNames: { '#token': 'token', '#state': 'state' },
+        ExpressionAttributeValues: { ':token': { S: token }, ':pending': { S: 'pending' } },
       }));
       return undefined;
     } catch (err) {
-      // Someone else's claim (ours expired and was taken over): nothing of ours to give back.
+      // Someone else's claim (ours expired and was taken over), or already sent: nothing of ours to give back.
       if (isConditionFailure(err)) return undefined;
       return { key, ...errorOf(err) };
     }

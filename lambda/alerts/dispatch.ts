@@ -27,7 +27,9 @@ export interface DispatchContext {
   readonly claims?: AlertClaims;
   /**
    * Epoch ms by which this attempt has ended for sure (the Lambda's deadline). Claims left pending by an attempt
-   * that died lapse then, so the Lambda's own retry alerts them. @default undefined - the claims' pending time
+   * that died lapse then (the Lambda's retry of a timed-out invocation alerts them; after an earlier crash the
+   * object may reach the failure queue first, and `redrive` alerts them). @default undefined - the claims' pending
+   * time
    */
   readonly deadline?: number;
   /** @default 20 - more matches than this of one rule in one object are sent as one aggregated alert */
@@ -96,8 +98,10 @@ const keysOf = (units: readonly Unit[]) => units.flatMap((u) => u.items.map((i) 
  * Drops the items whose key is taken; keeps those claimed, and those the table could not check. A unit with a key
  * pending elsewhere is in doubt as a whole (an aggregate is sent complete or not at all).
  */
-async function claimUnits(units: Unit[], claims: AlertClaims, deadline?: number): Promise<{ units: Unit[]; inDoubt: InDoubt[]; taken: number; errors: string[] }> {
-  const outcomes = await claims.claim(keysOf(units), deadline);
+async function claimUnits(units: Unit[], claims: AlertClaims, deadline?: number): Promise<{ units: Unit[]; inDoubt: InDoubt[]; claimed: Set<string>; taken: number; errors: string[] }> {
+  const keys = keysOf(units);
+  const outcomes = await claims.claim(keys, deadline);
+  const claimed = new Set(keys.filter((_, i) => outcomes[i]!.status === 'claimed'));
   let n = 0;
   let taken = 0;
   const errors: string[] = [];
@@ -115,14 +119,14 @@ async function claimUnits(units: Unit[], claims: AlertClaims, deadline?: number)
     taken += unit.items.length - items.length;
     if (items.length > 0) kept.push({ ...unit, items });
   }
-  return { units: kept, inDoubt, taken, errors };
+  return { units: kept, inDoubt, claimed, taken, errors };
 }
 
 function pendingFailure(d: InDoubt, id: string): PublishFailure {
   return {
     alert: toAlert(d.unit, id),
     code: 'ClaimPending',
-    message: `another attempt claimed ${d.pending} of its event(s) and has not confirmed alerting them (its claim lapses at ${d.until}): a retry alerts them unless that attempt did`,
+    message: `another object or attempt claimed ${d.pending} of its event(s) and has not confirmed alerting them (its claim lapses at ${d.until}): a retry alerts them unless that one did`,
   };
 }
 
@@ -148,8 +152,9 @@ export async function publishMatches(matches: readonly Match[], ctx: DispatchCon
   let taken = 0;
   let claimErrors: string[] = [];
   let inDoubt: InDoubt[] = [];
+  let claimed = new Set<string>();
   if (ctx.claims && units.length > 0) {
-    ({ units, inDoubt, taken, errors: claimErrors } = await claimUnits(units, ctx.claims, ctx.deadline));
+    ({ units, inDoubt, claimed, taken, errors: claimErrors } = await claimUnits(units, ctx.claims, ctx.deadline));
   }
   const alerts = units.map((u, i) => toAlert(u, `${u.storm ? 'a' : 'm'}${i}`));
   const outcome = await publishAlerts(ctx.sns, ctx.topicArn, alerts, ctx.publish);
@@ -164,8 +169,9 @@ export async function publishMatches(matches: readonly Match[], ctx: DispatchCon
     if (unconfirmed.length > 0 && claimErrors.length < MAX_REPORTED_ERRORS) {
       claimErrors = [...claimErrors, `${unconfirmed[0]!.code}: ${unconfirmed[0]!.message} (${unconfirmed.length} claim(s) of sent alerts left pending: once they lapse, a later attempt may alert again)`];
     }
-    // Only this attempt's claims are deleted: those another attempt holds stay.
-    const stuck = failed.length > 0 ? await ctx.claims.release([...keysOf(failedUnits), ...keysOf(inDoubt.map((d) => d.unit))]) : [];
+    // Only the claims this call made: another object of the invocation may hold the others, under the same token.
+    const ours = [...keysOf(failedUnits), ...keysOf(inDoubt.map((d) => d.unit))].filter((k) => claimed.has(k));
+    const stuck = ours.length > 0 ? await ctx.claims.release(ours) : [];
     if (stuck.length > 0) {
       const note = ` (and ${stuck.length} claim(s) could not be released, ${stuck[0]!.code}: a retry will skip them until they expire)`;
       failed = failed.map((f) => ({ ...f, message: f.message + note }));

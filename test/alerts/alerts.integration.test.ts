@@ -98,11 +98,11 @@ describe('Alerts on moto: SNS subscriptions, filter policies, de-duplication, st
     http.posts.length = 0;
   };
 
-  function handlerWith(claims = dynamoDbClaims(ddb, TABLE)) {
+  function handlerWith(claims = dynamoDbClaims(ddb, TABLE), publisher: SNSClient = sns) {
     const deps: HandlerDeps = {
       config: { alertTopicArn: topicArn, objectConcurrency: 2, stormThreshold: 20 },
       engine: new RuleEngine(testRules()),
-      s3, sns, claims,
+      s3, sns: publisher, claims,
       logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     };
     return createHandler(() => deps);
@@ -243,7 +243,7 @@ describe('Alerts on moto: SNS subscriptions, filter policies, de-duplication, st
       const failed = err.failed[0]!;
       assert.equal(failed.error?.kind, 'publish-failed');
       assert.equal(failed.error?.transient, true, 'retried, not given up');
-      assert.match(failed.error?.message ?? '', /ClaimPending: another attempt claimed 1 of its event\(s\) and has not confirmed alerting them \(its claim lapses at \d{4}-\d\d-\d\dT/);
+      assert.match(failed.error?.message ?? '', /ClaimPending: another object or attempt claimed 1 of its event\(s\) and has not confirmed alerting them \(its claim lapses at \d{4}-\d\d-\d\dT/);
       return true;
     });
     assert.equal((await drain('rawAll')).length, 0);
@@ -255,6 +255,34 @@ describe('Alerts on moto: SNS subscriptions, filter policies, de-duplication, st
     assert.equal((await drain('rawAll')).length, 1);
     const again = await handlerWith(dynamoDbClaims(ddb, TABLE, { now: later }))(s3Event(key));
     assert.equal(again.objects[0]!.alertsDeduplicated, 1, 'confirmed as sent: not alerted a second time');
+  });
+
+  it('alerts an event delivered in two objects of one invocation once, keeping the claim the first object made', async () => {
+    const record = cloudTrailRecord({ eventName: 'CreateApiKey' });
+    const [first, second] = [await putObject([record]), await putObject([record])];
+    const claims = dynamoDbClaims(ddb, TABLE); // one store per container: both objects claim under one token
+    const pk = { S: `${HIGH_RULE_ID}#${record.eventID}` };
+    const both = s3Notification([first, second], BUCKET);
+
+    // The objects run side by side; SNS is slow, so the second to claim meets the first's claim still pending.
+    const slowSns = Object.assign(Object.create(sns) as SNSClient, {
+      send: async (command: Parameters<SNSClient['send']>[0]) => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return sns.send(command);
+      },
+    });
+    await assert.rejects(handlerWith(claims, slowSns)(both), (err: unknown) => {
+      assert.ok(err instanceof ObjectsFailedError, String(err));
+      assert.equal(err.failed.length, 1, 'the object that met the other\'s pending claim is retried');
+      assert.match(err.failed[0]!.error?.message ?? '', /ClaimPending/);
+      return true;
+    });
+    assert.equal((await drain('rawAll')).length, 1);
+    assert.equal((await ddb.send(new GetItemCommand({ TableName: TABLE, Key: { pk } }))).Item?.state?.S, 'sent', 'not released by the object in doubt');
+
+    const retried = await handlerWith(claims)(both);
+    assert.deepEqual(retried.objects.map((o) => o.alertsDeduplicated), [1, 1]);
+    assert.equal((await drain('rawAll')).length, 0);
   });
 
   it('sends 25 matches of one rule in one object as one aggregated alert', async () => {

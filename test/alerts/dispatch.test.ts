@@ -167,7 +167,7 @@ describe('Function: publishMatches()', () => {
     assert.equal(result.deduplicated, 0);
     assert.equal(result.failed.length, 1);
     assert.equal(result.failed[0]!.code, 'ClaimPending');
-    assert.match(result.failed[0]!.message, /^another attempt claimed 1 of its event\(s\) and has not confirmed alerting them \(its claim lapses at 2026-11-30T10:15:00\.000Z\): a retry alerts them unless that attempt did$/);
+    assert.match(result.failed[0]!.message, /^another object or attempt claimed 1 of its event\(s\) and has not confirmed alerting them \(its claim lapses at 2026-11-30T10:15:00\.000Z\): a retry alerts them unless that one did$/);
     assert.match(result.failed[0]!.alert.subject ?? '', /API Key Created/);
     assert.deepEqual(sent().map((e) => e.Subject!.includes('Users Listed')), [true]);
   });
@@ -181,6 +181,7 @@ describe('Function: publishMatches()', () => {
     assert.equal(result.aggregated, 0);
     assert.deepEqual(result.failed.map((f) => f.code), ['ClaimPending']);
     assert.equal(claims.held.size, 0, 'the 20 members this attempt claimed are free for the retry');
+    assert.equal(claims.released.length, 20, 'and only those: the pending one is not this call\'s to give back');
     assert.equal(sent().length, 0);
   });
 

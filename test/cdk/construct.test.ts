@@ -81,7 +81,7 @@ describe('CloudTrailSigma: new trail bucket, S3 notification', () => {
         Resource: s.resolve(d.topicKey!.keyArn),
         Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
       },
-      { Sid: 'DeduplicateAlerts', Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], Effect: 'Allow', Resource: s.resolve(d.dedupTable!.tableArn) },
+      { Sid: 'DeduplicateAlerts', Action: ['dynamodb:DeleteItem', 'dynamodb:PutItem'], Effect: 'Allow', Resource: s.resolve(d.dedupTable!.tableArn) },
     ]);
   });
 
