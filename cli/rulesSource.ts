@@ -2,7 +2,7 @@
  * Which rules a command runs: the bundled ones (built from the project's rules/ by `npm run build:rules`), or
  * the Sigma YAML under each `--rules DIR`, compiled now.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -50,13 +50,25 @@ export function ruleFolders(folders: readonly string[]): string[] {
 }
 
 /**
- * The bundle when no folder is given (compiling rules/ if the bundle was never built, or when placeholders are
- * given), else the folders.
+ * Whether the bundle at `bundlePath` was built after the last change under `rulesDir`: no file and no folder (a
+ * rule added or removed changes its folder) is newer. A missing bundle is not current.
+ */
+export function bundleIsCurrent(bundlePath: string, rulesDir: string): boolean {
+  if (!existsSync(bundlePath)) return false;
+  const built = statSync(bundlePath).mtimeMs;
+  const entries = readdirSync(rulesDir, { recursive: true, encoding: 'utf8' }).map((e) => join(rulesDir, e));
+  return [rulesDir, ...entries].every((p) => statSync(p).mtimeMs <= built);
+}
+
+/**
+ * The bundle when no folder is given, else the folders. rules/ is compiled instead of the bundle when the bundle
+ * is missing or older than a change to rules/ (a rule just added runs without `npm run build:rules`), or when
+ * placeholders are given.
  */
 export function selectRules(folders: readonly string[], placeholders?: Placeholders): RuleSelection {
   if (folders.length === 0) {
     if (placeholders) return selectRules([BUNDLED_RULES_DIR], placeholders);
-    if (existsSync(BUNDLE_PATH)) return { rules: [...parseBundle(readFileSync(BUNDLE_PATH, 'utf8'), BUNDLE_PATH).rules], problems: [] };
+    if (bundleIsCurrent(BUNDLE_PATH, BUNDLED_RULES_DIR)) return { rules: [...parseBundle(readFileSync(BUNDLE_PATH, 'utf8'), BUNDLE_PATH).rules], problems: [] };
     folders = [BUNDLED_RULES_DIR];
   }
   const { rules, results } = compileRuleFolders(ruleFolders(folders), placeholders ? { placeholders } : {});

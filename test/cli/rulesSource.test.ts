@@ -1,0 +1,54 @@
+/** The CLI runs the bundle only while it is current: a rule added, changed or removed since makes it compile rules/. */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleIsCurrent } from '../../cli/rulesSource.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'rules-source-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+const T0 = new Date('2026-12-01T10:00:00Z');
+const T1 = new Date('2026-12-01T11:00:00Z');
+const T2 = new Date('2026-12-01T12:00:00Z');
+
+/** rules/ with one rule in a subfolder, everything dated T0, and a bundle built at T1. */
+function world(name: string) {
+  const rules = join(root, name, 'rules');
+  mkdirSync(join(rules, 'iam'), { recursive: true });
+  const rule = join(rules, 'iam', 'a.yml');
+  writeFileSync(rule, 'title: a\n');
+  for (const p of [rule, join(rules, 'iam'), rules]) utimesSync(p, T0, T0);
+  const bundle = join(root, name, 'rules.bundle.json');
+  writeFileSync(bundle, '{}');
+  utimesSync(bundle, T1, T1);
+  return { rules, rule, bundle };
+}
+
+describe('Function: bundleIsCurrent()', () => {
+  it('is current when nothing under rules/ changed since the build', () => {
+    const w = world('same');
+    assert.equal(bundleIsCurrent(w.bundle, w.rules), true);
+  });
+
+  it('is stale when a rule changed after the build', () => {
+    const w = world('changed');
+    utimesSync(w.rule, T2, T2);
+    assert.equal(bundleIsCurrent(w.bundle, w.rules), false);
+  });
+
+  it('is stale when a rule was added or removed (its folder changed)', () => {
+    const added = world('added');
+    writeFileSync(join(added.rules, 'iam', 'b.yml'), 'title: b\n');
+    assert.equal(bundleIsCurrent(added.bundle, added.rules), false);
+    const removed = world('removed');
+    unlinkSync(removed.rule);
+    assert.equal(bundleIsCurrent(removed.bundle, removed.rules), false);
+  });
+
+  it('is not current when there is no bundle', () => {
+    const w = world('none');
+    assert.equal(bundleIsCurrent(join(root, 'none', 'missing.json'), w.rules), false);
+  });
+});
