@@ -42,7 +42,14 @@ export function prepareEngine(opts: RuleOptions, reporter: Reporter): PreparedEn
     reporter.warn(`${selection.problems.length} rule(s) did not compile; stopping (--strict)`);
     return undefined;
   }
-  return { engine: new RuleEngine(atLeastLevel(selection.rules, opts.minLevel)), ruleErrors: selection.problems.length };
+  const rules = atLeastLevel(selection.rules, opts.minLevel);
+  if (rules.length === 0) {
+    const why = selection.rules.length === 0
+      ? `no rule compiled from ${opts.rules.length ? opts.rules.join(', ') : 'the bundled rules'}`
+      : `none of the ${selection.rules.length} rule(s) is at --min-level ${opts.minLevel} or above`;
+    reporter.warn(`no rules to run: ${why}; no record can match`);
+  }
+  return { engine: new RuleEngine(rules), ruleErrors: selection.problems.length };
 }
 
 export interface SourceDetection {

@@ -111,6 +111,19 @@ describe('CLI: scan', () => {
     assert.equal(strict.status, 2);
   });
 
+  it('warns when no rule is left to run, so an empty rules folder does not pass for a clean result', async () => {
+    const empty = join(dir, 'empty-rules');
+    mkdirSync(empty);
+    const run = await runCli(['scan', join(dir, 'good.json.gz'), '--rules', empty]);
+    assert.equal(run.status, 0);
+    assert.match(run.stderr, /no rules to run: no rule compiled from .*empty-rules; no record can match/);
+    const rules = join(dir, 'low-rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'low.yml'), 'title: Low\nlogsource: { product: aws }\nlevel: low\ndetection: { sel: { eventName: StopLogging }, condition: sel }\n');
+    const high = await runCli(['scan', join(dir, 'good.json.gz'), '--rules', rules, '--min-level', 'high']);
+    assert.match(high.stderr, /no rules to run: none of the 1 rule\(s\) is at --min-level high or above; no record can match/);
+  });
+
   it('follows symbolic links in a folder walk, without looping, and counts other file types', async () => {
     const walk = join(dir, 'links');
     mkdirSync(walk);
