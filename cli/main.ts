@@ -20,32 +20,33 @@ import { REDRIVE_FLAGS, readRedriveOptions } from './redrive/options.ts';
 
 const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-const HELP = `cloudtrail-sigma ${VERSION} — Sigma detections over CloudTrail logs
-
-Usage:
-  cloudtrail-sigma scan PATH… [--rules DIR]… [--min-level LEVEL] [--format FORMAT] [--output FILE] [--strict]
-      Run the detection pipeline on local files/folders (gzip or plain JSON, deliveries, arrays, NDJSON).
-  cloudtrail-sigma rules check [--rules DIR]… [--format text|jsonl]
-      Compile rules and report each as ok, unsupported or invalid, with the reason.
-  cloudtrail-sigma rules list [--rules DIR]… [--format table|jsonl]
-      List the rules (filters applied): id, title, level, status, tags and the eventNames each one watches.
-  cloudtrail-sigma rules report --out DIR [--rules DIR]…
-      Write a static HTML catalog: an ATT&CK coverage matrix and a page per rule.
-  cloudtrail-sigma rules navigator [--out FILE] [--rules DIR]…
-      Write a MITRE ATT&CK Navigator layer scoring techniques by their number of rules (stdout without --out).
-  cloudtrail-sigma replay --bucket NAME --prefix PREFIX [--since DAY] [--until DAY] [--accounts A,B] [--regions R,S]
+/** One usage entry per command: its synopsis (wrapped) and what it does. `--help` after a command prints its own. */
+const USAGE: readonly { readonly command: string; readonly text: string }[] = [
+  { command: 'scan', text: `  cloudtrail-sigma scan PATH… [--rules DIR]… [--placeholders F] [--min-level LEVEL] [--format FORMAT] [--output FILE]
+                   [--strict]
+      Run the detection pipeline on local files/folders (gzip or plain JSON, deliveries, arrays, NDJSON).` },
+  { command: 'rules check', text: `  cloudtrail-sigma rules check [--rules DIR]… [--placeholders F] [--format text|jsonl]
+      Compile rules and report each as ok, unsupported or invalid, with the reason.` },
+  { command: 'rules list', text: `  cloudtrail-sigma rules list [--rules DIR]… [--format table|jsonl]
+      List the rules (filters applied): id, title, level, status, tags and the eventNames each one watches.` },
+  { command: 'rules report', text: `  cloudtrail-sigma rules report --out DIR [--rules DIR]…
+      Write a static HTML catalog: an ATT&CK coverage matrix and a page per rule.` },
+  { command: 'rules navigator', text: `  cloudtrail-sigma rules navigator [--out FILE] [--rules DIR]…
+      Write a MITRE ATT&CK Navigator layer scoring techniques by their number of rules (stdout without --out).` },
+  { command: 'replay', text: `  cloudtrail-sigma replay --bucket NAME --prefix PREFIX [--since DAY] [--until DAY] [--accounts A,B] [--regions R,S]
                    [--concurrency N] [--rules DIR]… [--min-level LEVEL] [--format FORMAT] [--output FILE]
                    [--publish --topic-arn ARN [--dedup-table NAME]] [--resume] [--checkpoint FILE]
       Run the pipeline over CloudTrail objects in S3 (AWS SDK configuration: profile, region, AWS_ENDPOINT_URL_S3…).
       --since/--until take delivery days (YYYY-MM-DD, the date in the key), inclusive; --concurrency defaults to
       the number of cores; an interrupted or partly failed replay continues with --resume.
   cloudtrail-sigma replay --remote --state-machine ARN --bucket NAME --prefix PREFIX
-      Start the deployed Step Functions backfill on the prefix and follow it until it ends.
-  cloudtrail-sigma redrive --queue URL [--topic-arn ARN] [--dedup-table NAME] [--rules DIR]… [--strict]
+      Start the deployed Step Functions backfill on the prefix and follow it until it ends.` },
+  { command: 'redrive', text: `  cloudtrail-sigma redrive --queue URL [--topic-arn ARN] [--dedup-table NAME] [--rules DIR]… [--strict]
       Reprocess the objects in the detector's failure queue (FailureQueueUrl) and publish their alerts; delete the
-      messages whose objects all succeed, report the others with the reason. --topic-arn defaults to ALERT_TOPIC_ARN.
+      messages whose objects all succeed, report the others with the reason. --topic-arn defaults to ALERT_TOPIC_ARN.` },
+];
 
-Options:
+const OPTIONS_HELP = `Options:
   --rules DIR        Sigma rules folder (repeatable); default: the bundled rules
   --placeholders F   YAML file of values for the expand modifier's %name% placeholders (scan, rules check)
   --min-level LEVEL  ${LEVELS.join(' | ')} (default informational)
@@ -53,11 +54,19 @@ Options:
   --out PATH         rules report: the catalog folder; rules navigator: the layer file
   --output FILE      write matches to FILE instead of stdout
   --strict           stop with exit 2 when a rule does not compile
-  -h, --help         this help
+  -h, --help         this help (after a command: that command's)
   -v, --version      the version
 
 Exit status: 0 finished; 1 finished but some inputs failed (named on stderr); 2 usage error or --strict rule errors.
 `;
+
+/** The whole help, or the entries of the command named by the positionals (`scan`, `rules`, `rules check`…). */
+function help(positionals: readonly string[]): string {
+  const named = positionals.slice(0, 2).join(' ');
+  const entries = USAGE.filter((u) => named && (u.command === named || u.command.startsWith(`${named} `) || named.startsWith(`${u.command} `)));
+  const shown = entries.length ? entries : USAGE;
+  return `cloudtrail-sigma ${VERSION} — Sigma detections over CloudTrail logs\n\nUsage:\n${shown.map((u) => u.text).join('\n')}\n\n${OPTIONS_HELP}`;
+}
 
 function choice<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -87,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [command, ...rest] = positionals;
   if (values.help || !command) {
-    process.stdout.write(HELP);
+    process.stdout.write(help(positionals));
     return values.help ? EXIT.OK : EXIT.USAGE;
   }
   switch (command) {

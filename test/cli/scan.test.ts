@@ -79,6 +79,22 @@ describe('CLI: scan', () => {
     assert.ok(levels.size > 0);
   });
 
+  it("prints a command's own usage after the command, the whole usage otherwise", async () => {
+    const whole = await runCli(['--help']);
+    assert.equal(whole.status, 0);
+    for (const c of ['scan PATH', 'rules check', 'rules list', 'rules report', 'rules navigator', 'replay --bucket', 'redrive --queue']) {
+      assert.match(whole.stdout, new RegExp(`cloudtrail-sigma ${c}`));
+    }
+    const scanHelp = await runCli(['scan', '--help']);
+    assert.equal(scanHelp.status, 0);
+    assert.match(scanHelp.stdout, /cloudtrail-sigma scan PATH… \[--rules DIR\]… \[--placeholders F\]/);
+    assert.doesNotMatch(scanHelp.stdout, /cloudtrail-sigma (rules|replay|redrive)/);
+    assert.match(scanHelp.stdout, /^Exit status: /m);
+    const rulesHelp = (await runCli(['rules', '--help'])).stdout;
+    assert.deepEqual(rulesHelp.match(/cloudtrail-sigma rules \w+/g), ['cloudtrail-sigma rules check', 'cloudtrail-sigma rules list', 'cloudtrail-sigma rules report', 'cloudtrail-sigma rules navigator']);
+    assert.deepEqual((await runCli(['rules', 'check', '--help'])).stdout.match(/cloudtrail-sigma rules \w+/g), ['cloudtrail-sigma rules check']);
+  });
+
   it('exits 2 on usage errors', async () => {
     assert.equal((await runCli(['scan'])).status, 2);
     const bad = await runCli(['scan', 'samples', '--format', 'xml']);
