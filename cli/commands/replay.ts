@@ -73,7 +73,10 @@ function summaryLines(o: ReplayOptions, stats: RunStats, r: LocalReplayResult, c
     if (r.failed.length > FAILED_SHOWN) lines.push(`  … and ${r.failed.length - FAILED_SHOWN} more, listed in ${checkpoint.path}`);
   }
   if (r.listingError) lines.push(r.listingError);
-  if (kept) lines.push(`checkpoint: ${checkpoint.path} — run again with --resume to ${r.interrupted || r.listingError ? 'continue' : 'retry the failed objects'}`);
+  const hint = r.listingError
+    ? 'fix the listing error above, then run again with --resume to continue'
+    : `run again with --resume to ${r.interrupted ? 'continue' : 'retry the failed objects'}`;
+  if (kept) lines.push(`checkpoint: ${checkpoint.path} — ${hint}`);
   return lines;
 }
 

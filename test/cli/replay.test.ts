@@ -71,6 +71,13 @@ describe('CLI: replay against moto S3', { skip: skipUnlessMoto() }, () => {
     assert.match(run.stderr, /region not selected: 0 objects, 2 folders/);
   });
 
+  it('names a listing that fails (a bucket that does not exist), exits 1 and says to fix it before resuming', async () => {
+    const run = await runCli(['replay', '--bucket', 'no-such-bucket', '--prefix', PREFIX, '--format', 'jsonl', '--checkpoint', join(dir, 'nolist.json')], { cwd: dir, env });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /cannot list s3:\/\/no-such-bucket\/.*NoSuchBucket/);
+    assert.match(run.stderr, /— fix the listing error above, then run again with --resume to continue/);
+  });
+
   it('keeps a checkpoint after failures, and --resume reads only the failed object again', async () => {
     const checkpoint = join(dir, 'failed.checkpoint.json');
     const first = await replay(['--prefix', PREFIX, '--since', '2025-03-12', '--checkpoint', checkpoint]);
