@@ -34,6 +34,13 @@ export function regexMatcher(pattern: string, modifierFlags: string, path: reado
 const LITERAL_ESCAPE = /^[\\/.\-^$*+?()[\]{}|:#@%&!'"<>=,;~`]$/;
 
 /**
+ * What follows the backslash in an escape of more than one character: `\xHH`, `\uHHHH`, `\u{…}`, `\cX`, `\p{…}`,
+ * `\k<name>`, and a back reference's or octal escape's digits. Such an escape counts as no literal: its letters and
+ * digits are not text the value must contain.
+ */
+const LONG_ESCAPE_TAIL = /^(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|u\{[0-9a-fA-F]+\}|c[a-zA-Z]|[pP]\{[^}]*\}|k<[^>]*>|[0-9]+)/;
+
+/**
  * The longest literal run every match of the pattern must contain, or undefined when none can be proven. Only
  * top-level text outside groups and classes counts; a top-level `|` voids it. Used as a cheap `includes` check
  * before the regex runs (`.+:assumed-role/aws:.+` costs microseconds a value; the check costs nanoseconds).
@@ -57,8 +64,12 @@ export function requiredLiteral(pattern: string): string | undefined {
     let literal: string | undefined;
     if (c === '\\') {
       const next = pattern[i + 1];
-      i++;
-      if (next !== undefined && LITERAL_ESCAPE.test(next)) literal = next;
+      const long = LONG_ESCAPE_TAIL.exec(pattern.slice(i + 1));
+      if (long) i += long[0].length;
+      else {
+        i++;
+        if (next !== undefined && LITERAL_ESCAPE.test(next)) literal = next;
+      }
     } else if (c === '[') {
       inClass = true;
     } else if (c === '(') {

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_REGEX_INPUT } from '../../lambda/sigma/regex.ts';
+import { MAX_REGEX_INPUT, requiredLiteral } from '../../lambda/sigma/regex.ts';
 import { backtrackingRisk } from '../../lambda/sigma/regexRisk.ts';
 import { compileRuleSource, evaluate, loadRule } from '../../lambda/sigma/index.ts';
 
@@ -58,6 +58,41 @@ describe('Function: backtrackingRisk()', () => {
     ]) {
       assert.equal(backtrackingRisk(pattern), undefined, pattern);
     }
+  });
+});
+
+describe('Function: requiredLiteral()', () => {
+  it('takes the longest top-level run of literal text, one-character escapes included', () => {
+    assert.equal(requiredLiteral('.+:assumed-role/aws:.+'), ':assumed-role/aws:');
+    assert.equal(requiredLiteral('^arn:aws:iam::\\d+:root$'), 'arn:aws:iam::');
+    assert.equal(requiredLiteral('a\\.b\\.c'), 'a.b.c');
+    assert.equal(requiredLiteral('(get|put)object'), 'object');
+    assert.equal(requiredLiteral('get|put'), undefined);
+  });
+
+  it('never takes the letters or digits of a longer escape as text the value must contain', () => {
+    // Failing input: \x50 was read as the literal "50", so Get\x50assword never matched GetPasswordData.
+    for (const [pattern, literal] of [
+      ['Get\\x50assword', 'assword'],
+      ['x\\u00e9t\\u00e9s', undefined],
+      ['caf\\u{e9}s', 'caf'],
+      ['line\\cJnext', 'line'],
+      ['(ab)\\1xyz', 'xyz'],
+      ['(?<n>ab)\\k<n>xyz', 'xyz'],
+      ['word\\p{L}+end', 'word'],
+      ['zero\\0x', 'zero'],
+    ] as const) {
+      assert.equal(requiredLiteral(pattern), literal, pattern);
+    }
+  });
+
+  it('lets a rule with such escapes match what its regex matches', () => {
+    const rule = (re: string) =>
+      loadRule(compileRuleSource(`title: t\nlevel: low\nlogsource: { product: aws, service: cloudtrail }\ndetection:\n  selection:\n    eventName|re: '${re}'\n  condition: selection\n`, 'r.yml')[0]!.rule!);
+    assert.equal(evaluate(rule('Get\\x50assword'), { eventName: 'GetPasswordData' }), true);
+    assert.equal(evaluate(rule('(?i)Get\\x50ASSWORD'), { eventName: 'GetPasswordData' }), true);
+    assert.equal(evaluate(rule('Get\\u0050assword'), { eventName: 'GetPasswordData' }), true);
+    assert.equal(evaluate(rule('Get\\x50assword'), { eventName: 'GetPolicy' }), false);
   });
 });
 
