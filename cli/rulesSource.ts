@@ -2,7 +2,7 @@
  * Which rules a command runs: the bundled ones (built from the project's rules/ by `npm run build:rules`), or
  * the Sigma YAML under each `--rules DIR`, compiled now.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -49,15 +49,27 @@ export function ruleFolders(folders: readonly string[]): string[] {
   return chosen;
 }
 
+/** The newest modification under `dir`, the folder itself included; symbolic links are not followed. */
+function newestChange(dir: string): number {
+  let newest = lstatSync(dir).mtimeMs;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : lstatSync(path).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * Whether the bundle at `bundlePath` was built after the last change under `rulesDir`: no file and no folder (a
- * rule added or removed changes its folder) is newer. A missing bundle is not current.
+ * Whether the bundle at `bundlePath` was built after the last change under `rulesDir`: no file, link or folder (a
+ * rule added or removed changes its folder) is newer. A missing bundle, or a tree that cannot be read, is not
+ * current: compiling the folder then reports what is wrong with it.
  */
 export function bundleIsCurrent(bundlePath: string, rulesDir: string): boolean {
-  if (!existsSync(bundlePath)) return false;
-  const built = statSync(bundlePath).mtimeMs;
-  const entries = readdirSync(rulesDir, { recursive: true, encoding: 'utf8' }).map((e) => join(rulesDir, e));
-  return [rulesDir, ...entries].every((p) => statSync(p).mtimeMs <= built);
+  try {
+    return existsSync(bundlePath) && newestChange(rulesDir) <= statSync(bundlePath).mtimeMs;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The CLI runs the bundle only while it is current: a rule added, changed or removed since makes it compile rules/. */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { lutimesSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleIsCurrent } from '../../cli/rulesSource.ts';
@@ -45,6 +45,22 @@ describe('Function: bundleIsCurrent()', () => {
     const removed = world('removed');
     unlinkSync(removed.rule);
     assert.equal(bundleIsCurrent(removed.bundle, removed.rules), false);
+  });
+
+  it('does not follow symbolic links: a dangling one, a loop, a link to a parent', () => {
+    const w = world('links');
+    for (const [name, target] of [['dangling', 'no-such-file'], ['loop', 'loop'], ['up', '..']] as const) {
+      symlinkSync(target, join(w.rules, 'iam', name));
+      lutimesSync(join(w.rules, 'iam', name), T0, T0);
+    }
+    utimesSync(join(w.rules, 'iam'), T0, T0);
+    assert.equal(bundleIsCurrent(w.bundle, w.rules), true);
+  });
+
+  it('is not current when rules/ cannot be read (removed), so compiling it reports why', () => {
+    const w = world('gone');
+    rmSync(w.rules, { recursive: true });
+    assert.equal(bundleIsCurrent(w.bundle, w.rules), false);
   });
 
   it('is not current when there is no bundle', () => {
