@@ -95,6 +95,20 @@ describe('Function: loadEngine()', () => {
     assert.throws(() => loadEngine(path), configError(/: rule 2 \(.*\) names detection 999 for 'selection', which the bundle does not hold: rebuild the rules/));
   });
 
+  it('names the rule whose detection is damaged, and a network that is not an IP address, at load', () => {
+    const bundle = makeBundle(testRules());
+    const nulled = file('nulled.json', JSON.stringify({ ...bundle, detections: bundle.detections.map((d, i) => (i === bundle.rules[1]!.detections.selection ? null : d)) }));
+    assert.throws(() => loadEngine(nulled), configError(/cannot be loaded: rule 2 \(.*\): .*rebuild it/));
+    const cidr = { kind: 'fields', anyOf: [[{ field: 'sourceIPAddress', matcher: { kind: 'cidr', network: 'zzz', prefix: 8 } }]] };
+    const badNetwork = file('cidr.json', JSON.stringify({ ...bundle, detections: [...bundle.detections, cidr], rules: [{ ...bundle.rules[0], detections: { selection: bundle.detections.length } }] }));
+    assert.throws(() => loadEngine(badNetwork), configError(/cannot be loaded: rule 1 \(.*\): cidr network 'zzz' is not an IP address: rebuild it/));
+  });
+
+  it('quotes a schema version of the wrong type, so the two versions never read alike', () => {
+    const path = file('string-version.json', JSON.stringify({ ...makeBundle(testRules()), schemaVersion: String(SCHEMA_VERSION) }));
+    assert.throws(() => loadEngine(path), configError(new RegExp(`has schema version "${SCHEMA_VERSION}"`)));
+  });
+
   it('refuses a bundle without its detection table', () => {
     const path = file('notable.json', JSON.stringify({ ...makeBundle(testRules()), detections: undefined }));
     assert.throws(() => loadEngine(path), configError(/has no detections array/));

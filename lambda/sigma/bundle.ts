@@ -38,7 +38,7 @@ export function parseBundle(json: string, source = 'rule bundle'): LoadedBundle 
   if (!b || typeof b !== 'object' || !Array.isArray(b.rules)) throw new RuleBundleError(`${source} has no rules array`);
   if (b.schemaVersion !== SCHEMA_VERSION) {
     throw new RuleBundleError(
-      `${source} has schema version ${String(b.schemaVersion)} (compiler ${String(b.compilerVersion)}); this build reads schema ${SCHEMA_VERSION} (compiler ${COMPILER_VERSION}): rebuild the rules`,
+      `${source} has schema version ${JSON.stringify(b.schemaVersion)} (compiler ${String(b.compilerVersion)}); this build reads schema ${SCHEMA_VERSION} (compiler ${COMPILER_VERSION}): rebuild the rules`,
     );
   }
   const table = b.detections;

@@ -19,7 +19,13 @@ export class RuleEngine {
 
   constructor(rules: readonly CompiledRule[], options: EngineOptions = {}) {
     const pool: DetectionPool = new Map();
-    this.rules = rules.map((r) => loadRule(r, options, pool));
+    this.rules = rules.map((r, i) => {
+      try {
+        return loadRule(r, options, pool);
+      } catch (err) {
+        throw new Error(`rule ${i + 1} (${String(r?.ruleFile)}): ${(err as Error).message}`, { cause: err });
+      }
+    });
     this.index = new RuleIndex(this.rules, couldMatchText);
     this.useIndex = options.useIndex !== false;
   }

@@ -115,8 +115,12 @@ export function loadMatcher(m: Matcher, options: LoadOptions = {}): LoadedMatche
       const required = literal && (!ignoreCase || /^[\x20-\x7e]*$/.test(literal)) ? (ignoreCase ? literal.toLowerCase() : literal) : undefined;
       return { kind: 're', regex: new RegExp(m.pattern, m.flags), ignoreCase, ...(required ? { required } : {}) };
     }
-    case 'cidr':
-      return { kind: 'cidr', network: parseIp(m.network)!, prefix: m.prefix };
+    case 'cidr': {
+      // The compiler checked it; a bundle edited or damaged since must fail here, not on every record.
+      const network = parseIp(String(m.network));
+      if (!network) throw new Error(`cidr network '${String(m.network)}' is not an IP address`);
+      return { kind: 'cidr', network, prefix: m.prefix };
+    }
     case 'fieldref':
       return { kind: 'fieldref', op: m.op, path: fieldPath(m.field), cased: m.cased };
     case 'not':
