@@ -6,7 +6,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { compileRuleFolders, parseBundle } from '../lambda/sigma/index.ts';
+import { compileRuleFolders, parseBundle, RuleBundleError } from '../lambda/sigma/index.ts';
 import type { CompiledRule, Placeholders, RuleCheckResult } from '../lambda/sigma/index.ts';
 import { UsageError } from './exitCodes.ts';
 
@@ -73,14 +73,29 @@ export function bundleIsCurrent(bundlePath: string, rulesDir: string): boolean {
 }
 
 /**
+ * The rules of the bundle at `bundlePath` while it is current for `rulesDir` and of this build's schema (an update
+ * pulled without `npm ci` leaves one of another), else undefined: compile `rulesDir` instead, same rules.
+ */
+export function currentBundle(bundlePath: string, rulesDir: string): CompiledRule[] | undefined {
+  if (!bundleIsCurrent(bundlePath, rulesDir)) return undefined;
+  try {
+    return [...parseBundle(readFileSync(bundlePath, 'utf8'), bundlePath).rules];
+  } catch (err) {
+    if (err instanceof RuleBundleError) return undefined;
+    throw err;
+  }
+}
+
+/**
  * The bundle when no folder is given, else the folders. rules/ is compiled instead of the bundle when the bundle
- * is missing or older than a change to rules/ (a rule just added runs without `npm run build:rules`), or when
- * placeholders are given.
+ * is missing, older than a change to rules/ (a rule just added runs without `npm run build:rules`) or of another
+ * schema, or when placeholders are given.
  */
 export function selectRules(folders: readonly string[], placeholders?: Placeholders): RuleSelection {
   if (folders.length === 0) {
     if (placeholders) return selectRules([BUNDLED_RULES_DIR], placeholders);
-    if (bundleIsCurrent(BUNDLE_PATH, BUNDLED_RULES_DIR)) return { rules: [...parseBundle(readFileSync(BUNDLE_PATH, 'utf8'), BUNDLE_PATH).rules], problems: [] };
+    const bundled = currentBundle(BUNDLE_PATH, BUNDLED_RULES_DIR);
+    if (bundled) return { rules: bundled, problems: [] };
     folders = [BUNDLED_RULES_DIR];
   }
   const { rules, results } = compileRuleFolders(ruleFolders(folders), placeholders ? { placeholders } : {});

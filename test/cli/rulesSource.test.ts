@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { lutimesSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleIsCurrent } from '../../cli/rulesSource.ts';
+import { bundleIsCurrent, currentBundle } from '../../cli/rulesSource.ts';
+import { bundleJson, SCHEMA_VERSION } from '../../lambda/sigma/index.ts';
+import { testRules } from '../alerts/matches.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rules-source-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -66,5 +68,21 @@ describe('Function: bundleIsCurrent()', () => {
   it('is not current when there is no bundle', () => {
     const w = world('none');
     assert.equal(bundleIsCurrent(join(root, 'none', 'missing.json'), w.rules), false);
+  });
+});
+
+describe('Function: currentBundle()', () => {
+  it("reads a current bundle of this build's schema", () => {
+    const w = world('ok-bundle');
+    writeFileSync(w.bundle, bundleJson(testRules()));
+    utimesSync(w.bundle, T1, T1);
+    assert.equal(currentBundle(w.bundle, w.rules)?.length, testRules().length);
+  });
+
+  it('passes over a bundle of another schema (an update pulled without npm ci), so rules/ is compiled instead', () => {
+    const w = world('old-schema');
+    writeFileSync(w.bundle, JSON.stringify({ ...JSON.parse(bundleJson(testRules())), schemaVersion: SCHEMA_VERSION - 1 }));
+    utimesSync(w.bundle, T1, T1);
+    assert.equal(currentBundle(w.bundle, w.rules), undefined);
   });
 });
