@@ -62,8 +62,8 @@ Exit status: 0 finished; 1 finished but some inputs failed (named on stderr); 2 
 
 /** The whole help, or the entries of the command named by the positionals (`scan`, `rules`, `rules check`…). */
 function help(positionals: readonly string[]): string {
-  const named = positionals.slice(0, 2).join(' ');
-  const entries = USAGE.filter((u) => named && (u.command === named || u.command.startsWith(`${named} `) || named.startsWith(`${u.command} `)));
+  // An entry is named when each of its words the positionals reach is the positional there.
+  const entries = positionals.length ? USAGE.filter((u) => u.command.split(' ').every((word, i) => i >= positionals.length || positionals[i] === word)) : [];
   const shown = entries.length ? entries : USAGE;
   return `cloudtrail-sigma ${VERSION} — Sigma detections over CloudTrail logs\n\nUsage:\n${shown.map((u) => u.text).join('\n')}\n\n${OPTIONS_HELP}`;
 }

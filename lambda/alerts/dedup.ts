@@ -89,6 +89,14 @@ export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: 
   const concurrency = Math.max(1, opts.concurrency ?? 16);
   const now = opts.now ?? Date.now;
   const token = randomUUID();
+  /** The table item of a claim: this store's token, its state, when it lapses and when it was written. */
+  const claimItem = (key: string, state: 'pending' | 'sent', lapses: number, nowSeconds: number): Record<string, AttributeValue> => ({
+    pk: { S: key },
+    ttl: { N: String(lapses) },
+    token: { S: token },
+    state: { S: state },
+    [state === 'pending' ? 'claimedAt' : 'sentAt']: { S: new Date(nowSeconds * 1000).toISOString() },
+  });
 
   const claimOne = async (key: string, deadline: number | undefined): Promise<ClaimOutcome> => {
     const nowSeconds = Math.floor(now() / 1000);
@@ -96,13 +104,7 @@ export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: 
     try {
       await client.send(new PutItemCommand({
         TableName: tableName,
-        Item: {
-          pk: { S: key },
-          ttl: { N: String(lapses) },
-          token: { S: token },
-          state: { S: 'pending' },
-          claimedAt: { S: new Date(nowSeconds * 1000).toISOString() },
-        },
+        Item: claimItem(key, 'pending', lapses, nowSeconds),
         // TTL deletes expired items only eventually: an expired claim counts as free.
         ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
@@ -123,7 +125,7 @@ export function dynamoDbClaims(client: DynamoDBClient, tableName: string, opts: 
     try {
       await client.send(new PutItemCommand({
         TableName: tableName,
-        Item: { pk: { S: key }, ttl: { N: String(nowSeconds + ttlSeconds) }, token: { S: token }, state: { S: 'sent' }, sentAt: { S: new Date(nowSeconds * 1000).toISOString() } },
+        Item: claimItem(key, 'sent', nowSeconds + ttlSeconds, nowSeconds),
       }));
       return undefined;
     } catch (err) {

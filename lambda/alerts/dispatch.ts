@@ -161,8 +161,7 @@ export async function publishMatches(matches: readonly Match[], ctx: DispatchCon
 
   const failedIds = new Set(outcome.failed.map((f) => f.alert.id));
   const sentUnits = units.filter((_, i) => !failedIds.has(alerts[i]!.id));
-  const unitOf = new Map(alerts.map((a, i) => [a.id, units[i]!]));
-  const failedUnits = outcome.failed.map((f) => unitOf.get(f.alert.id)!);
+  const failedUnits = units.filter((_, i) => failedIds.has(alerts[i]!.id));
   let failed = [...outcome.failed, ...inDoubt.map((d, i) => pendingFailure(d, `p${i}`))];
   if (ctx.claims) {
     const unconfirmed = sentUnits.length > 0 ? await ctx.claims.confirm(keysOf(sentUnits)) : [];
