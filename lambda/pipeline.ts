@@ -124,7 +124,7 @@ export async function detectInSource(
       return;
     }
     try {
-      const matched = engine.matching(rec, engine.candidates(rec, rec.eventName(), rec.eventSource()));
+      const matched = engine.evaluate(rec, rec.eventName(), rec.eventSource());
       if (!matched) return;
       const holder = new MatchedRecord(rec.text(), source, rec.index);
       for (const rule of matched) {

@@ -13,7 +13,7 @@ export const GENERATED = fileURLToPath(new URL('../lambda/cloudtrail/scanKernel.
 /** The text of scanKernel.wasm.ts for the current scanKernel.wat. */
 export async function generatedKernelModule(): Promise<string> {
   const w = await wabt();
-  const module = w.parseWat('scanKernel.wat', readFileSync(WAT, 'utf8'), { simd: true });
+  const module = w.parseWat('scanKernel.wat', readFileSync(WAT, 'utf8'), { simd: true, bulk_memory: true });
   try {
     module.validate();
     const { buffer } = module.toBinary({});

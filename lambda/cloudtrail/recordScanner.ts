@@ -11,14 +11,14 @@
  */
 import { RecordStreamError } from './errors.ts';
 import type { RecordView } from '../sigma/recordView.ts';
-import { ownValue } from '../sigma/recordView.ts';
+import { ABSENT_VALUE_ID, ownValue } from '../sigma/recordView.ts';
 import {
   CAPTURE, DATA, DOTTED_KEY, EXPECT_COLON, EXPECT_KEY, EXPECT_VALUE, FLAG_KEY_ESCAPED, FLAG_VALUE_ESCAPED, KERNEL_DONE,
   KERNEL_NEED_MORE, KERNEL_TOO_LARGE, KERNEL_TOO_WIDE, KERNEL_UNEXPECTED, KEY_ESCAPED, MAX_KEYS, newScanKernel, PAGE,
   keyHash, SLACK, SLOT, SLOT_HASH, STATE_BYTES, TOO_DEEP,
 } from './scanKernel.ts';
 import type { ScanKernel } from './scanKernel.ts';
-import { FieldMemo } from './fieldMemo.ts';
+import { decodeValue, FieldUse, ValueTable } from './valueTable.ts';
 
 const BOM = [0xef, 0xbb, 0xbf];
 const QUOTE = 0x22;
@@ -64,11 +64,6 @@ function keyBytes(key: string): KeyBytes {
   return b;
 }
 
-/** A top-level value's JSON text decoded: a plain string (no escapes) without JSON.parse, anything else with it. */
-function decodeValue(buf: Buffer, start: number, end: number, plainString: boolean): unknown {
-  return plainString ? buf.toString('utf8', start + 1, end - 1) : JSON.parse(buf.toString('utf8', start, end));
-}
-
 /**
  * One record found by the scanner. Valid only during the `onRecord` call it is passed to (the scanner reuses it).
  * Implements RecordView: `get` parses just the top-level value asked for.
@@ -89,10 +84,16 @@ export class ScannedRecord implements RecordView {
   private parsed: unknown = undefined;
   /** Parsed top-level values by key slot; undefined until read (JSON has no undefined). */
   private values: unknown[] = [];
+  /** Ids of top-level values in the values table by key slot, under table generation `idGeneration`. */
+  private ids: number[] = [];
+  private idsGeneration = 0;
   private nameSlot = -1;
   private sourceSlot = -1;
-  /** Per top-level field named by a rule (a bounded set): its memo of decoded values. */
-  private readonly memos = new Map<string, FieldMemo>();
+  /** Per top-level field named by a rule or the pipeline (a bounded set): how often its values repeat. */
+  private readonly uses = new Map<string, FieldUse>();
+
+  /** `table`: the values table of the kernel whose memory holds the records. */
+  constructor(private readonly table: ValueTable) {}
 
   /** @internal called by the scanner */
   reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, anyDottedKey: boolean, index: number, nameSlot: number, sourceSlot: number): void {
@@ -108,6 +109,7 @@ export class ScannedRecord implements RecordView {
     this.nameSlot = nameSlot;
     this.sourceSlot = sourceSlot;
     if (this.values.length) this.values.length = 0;
+    if (this.ids.length) this.ids.length = 0;
   }
 
   /** `eventName`, found while scanning (the candidate index reads it for every record). */
@@ -165,17 +167,44 @@ export class ScannedRecord implements RecordView {
     const o = k * SLOT;
     const vs = this.start + this.slots[o + 2]!;
     const ve = this.start + this.slots[o + 3]!;
-    const first = this.buf[vs];
-    let value: unknown;
-    if (first === OPEN_BRACE || first === OPEN_BRACKET) {
-      let memo = this.memos.get(key);
-      if (!memo) this.memos.set(key, (memo = new FieldMemo()));
-      value = memo.value(this.buf, vs, ve);
-    } else {
-      value = decodeValue(this.buf, vs, ve, first === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0);
-    }
+    const plainString = this.buf[vs] === QUOTE && (this.slots[o + 4]! & FLAG_VALUE_ESCAPED) === 0;
+    const id = this.slotId(k, key);
+    const value = id < 0 ? decodeValue(this.buf, vs, ve, plainString) : this.table.value(id, this.buf, vs, ve, plainString);
     this.values[k] = value;
     return value;
+  }
+
+  /** The values table's name for the text of slot k (-1: not kept there). */
+  private slotId(k: number, key: string): number {
+    const table = this.table;
+    if (this.idsGeneration !== table.generation) this.forgetIds();
+    let id = this.ids[k];
+    if (id === undefined) {
+      let use = this.uses.get(key);
+      if (!use) this.uses.set(key, (use = new FieldUse()));
+      const o = k * SLOT;
+      id = table.id(use, this.buf, this.start + this.slots[o + 2]!, this.start + this.slots[o + 3]!);
+      // Adding the text may have emptied the table: the ids noted before are then void.
+      if (this.idsGeneration !== table.generation) this.forgetIds();
+      this.ids[k] = id;
+    }
+    return id;
+  }
+
+  private forgetIds(): void {
+    this.ids.length = 0;
+    this.idsGeneration = this.table.generation;
+  }
+
+  /** See RecordView.valueId: names the value by its text in the values table. */
+  valueId(key: string): number {
+    if (this.anyKeyEscaped || this.anyDottedKey) return -1;
+    const k = this.findKey(key);
+    return k < 0 ? ABSENT_VALUE_ID : this.slotId(k, key);
+  }
+
+  get idGeneration(): number {
+    return this.table.generation;
   }
 
   /**
@@ -243,7 +272,7 @@ export class RecordScanner {
   private inWrapper = false;
   private currentKeyIsRecords = false;
   private recordIndex = 0;
-  private readonly record = new ScannedRecord();
+  private readonly record: ScannedRecord;
   // Resumable state of the object being scanned.
   private objStart = -1;
   private objPos = 0;
@@ -273,6 +302,7 @@ export class RecordScanner {
     private readonly kernel = newScanKernel(),
   ) {
     this.base = streamOffset;
+    this.record = new ScannedRecord(new ValueTable(kernel));
     this.reserve(INITIAL_DATA_BYTES);
   }
 

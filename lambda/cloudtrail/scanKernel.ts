@@ -2,6 +2,7 @@
  * The scanner kernel (scanKernel.wat) as recordScanner.ts uses it: its memory layout, the flags of its state
  * block, its results, and a way to get a fresh instance. The module is compiled once, at import.
  */
+import { randomBytes } from 'node:crypto';
 import { SCAN_KERNEL_WASM } from './scanKernel.wasm.ts';
 
 /**
@@ -14,12 +15,16 @@ export const FLAG_KEY_ESCAPED = 1;
 export const FLAG_VALUE_ESCAPED = 2;
 
 /**
- * Memory: a state block, the key slots of the record being scanned, then the bytes being scanned. Top-level keys
- * per record are capped (CloudTrail has about 25).
+ * Memory: a state block, the key slots of the record being scanned, the values table and its arena (as in
+ * scanKernel.wat), then the bytes being scanned. Top-level keys per record are capped (CloudTrail has about 25).
  */
 export const STATE_BYTES = 32;
 export const MAX_KEYS = 65536;
-export const DATA = STATE_BYTES + MAX_KEYS * SLOT * 4;
+/** Slots of the values table; an id returned by `intern` is one of them. */
+export const TABLE_SLOTS = 16384;
+const TABLE = STATE_BYTES + MAX_KEYS * SLOT * 4;
+const ARENA_BYTES = 1024 * 1024;
+export const DATA = TABLE + TABLE_SLOTS * 8 + ARENA_BYTES;
 /** Past the scanned bytes, for the kernel's 16-byte loads. */
 export const SLACK = 16;
 export const PAGE = 65536;
@@ -59,9 +64,17 @@ export const KERNEL_UNEXPECTED = 2;
 export const KERNEL_TOO_LARGE = 3;
 export const KERNEL_TOO_WIDE = 4;
 
+/** Results of intern besides an id (below TABLE_SLOTS: known; from TABLE_SLOTS: just added). */
+export const TABLE_FULL = -1;
+export const TABLE_CROWDED = -2;
+
 export interface ScanKernel {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   scanObject(len: number, limit: number, maxNesting: number): number;
+  /** The values table's id of the bytes [start, end) (addresses in memory), adding them if new. */
+  intern(start: number, end: number): number;
+  clearTable(): void;
+  seedTable(seed: number): void;
 }
 
 /** The WebAssembly API used here (this project's TypeScript lib has no WebAssembly types). */
@@ -71,7 +84,9 @@ const wasm = (globalThis as unknown as {
 
 const KERNEL_MODULE = new wasm.Module(Buffer.from(SCAN_KERNEL_WASM, 'base64'));
 
-/** A new instance with its own memory. */
+/** A new instance with its own memory and its own seed for the values table's hash. */
 export function newScanKernel(): ScanKernel {
-  return new wasm.Instance(KERNEL_MODULE).exports as ScanKernel;
+  const kernel = new wasm.Instance(KERNEL_MODULE).exports as ScanKernel;
+  kernel.seedTable(randomBytes(4).readInt32LE());
+  return kernel;
 }

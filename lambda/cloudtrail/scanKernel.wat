@@ -12,6 +12,8 @@
 ;;   [SLOTS, SLOTS+24*MAX)   per top-level key: key start, key end, value start, value end (relative to the
 ;;                           record start), flags (1 key escaped, 2 value escaped), key hash (keyHash in
 ;;                           scanKernel.ts: a field is looked up by comparing hashes before bytes)
+;;   [TABLE, TABLE+8*16384)  the values table (intern, below): per slot a text's hash and its arena address + 1
+;;   [ARENA, ARENA+1 MB)     the texts the table holds: length (i32), then the bytes, 4-byte aligned
 ;;   [data, data+len+16)     the bytes being scanned, then 16 bytes of slack for the 16-byte loads
 ;; Build: `npm run build:wasm` turns this file into scanKernel.wasm.ts (checked by test/cloudtrail/scanKernel.test.ts).
 (module
@@ -19,6 +21,18 @@
 
   (global $SLOTS i32 (i32.const 32))
   (global $MAX_KEYS i32 (i32.const 65536))
+  ;; values table: TABLE = SLOTS + 24 * MAX_KEYS, ARENA = TABLE + 8 * TABLE_SLOTS, ARENA_END = ARENA + 1 MB
+  (global $TABLE i32 (i32.const 1572896))
+  (global $TABLE_SLOTS i32 (i32.const 16384))
+  ;; texts held before the table counts as full: half its slots, so probe runs stay short
+  (global $TABLE_MAX i32 (i32.const 8192))
+  (global $MAX_PROBES i32 (i32.const 32))
+  (global $ARENA i32 (i32.const 1703968))
+  (global $ARENA_END i32 (i32.const 2752544))
+  (global $arenaTop (mut i32) (i32.const 1703968))
+  (global $entries (mut i32) (i32.const 0))
+  ;; per instance (seedTable), so texts sharing a hash cannot be prepared in advance
+  (global $seed (mut i64) (i64.const 0))
 
   ;; state flags
   (global $EXPECT_KEY i32 (i32.const 1))
@@ -267,4 +281,87 @@
     (i32.store (i32.const 24) (local.get $sourceSlot))
     (i32.store (i32.const 28) (local.get $resume))
     (local.get $status))
+  ;; The values table: texts of top-level values already decoded (the same eventName, userAgent, userIdentity in
+  ;; record after record), found by their bytes so the caller hands out the value it decoded the first time.
+
+  (func (export "seedTable") (param $s i32)
+    (global.set $seed (i64.mul (i64.extend_i32_u (local.get $s)) (i64.const 0x9e3779b97f4a7c15))))
+
+  ;; Bytes [$at, $at + $left) as a little-endian word, $left < 8 (the bytes past them belong to something else).
+  (func $tail (param $at i32) (param $left i32) (result i64)
+    (i64.and (i64.load (local.get $at))
+      (i64.sub (i64.shl (i64.const 1) (i64.extend_i32_u (i32.shl (local.get $left) (i32.const 3)))) (i64.const 1))))
+
+  (func $hash (param $s i32) (param $n i32) (result i32)
+    (local $h i64) (local $i i32) (local $full i32)
+    (local.set $h (i64.xor (global.get $seed) (i64.extend_i32_u (local.get $n))))
+    (local.set $full (i32.and (local.get $n) (i32.const -8)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $full)))
+        (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load (i32.add (local.get $s) (local.get $i)))) (i64.const 0xff51afd7ed558ccd)))
+        (local.set $h (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 29))))
+        (local.set $i (i32.add (local.get $i) (i32.const 8)))
+        (br $next)))
+    (local.set $h (i64.mul
+      (i64.xor (local.get $h) (call $tail (i32.add (local.get $s) (local.get $full)) (i32.and (local.get $n) (i32.const 7))))
+      (i64.const 0xff51afd7ed558ccd)))
+    (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32)))))
+
+  ;; Whether the $n bytes at $a and at $b are the same, 16 at a time.
+  (func $same (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $i i32) (local $full i32)
+    (local.set $full (i32.and (local.get $n) (i32.const -16)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $full)))
+        (if (v128.any_true (v128.xor (v128.load (i32.add (local.get $a) (local.get $i))) (v128.load (i32.add (local.get $b) (local.get $i)))))
+          (then (return (i32.const 0))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (if (i32.ge_u (i32.sub (local.get $n) (local.get $i)) (i32.const 8)) (then
+      (if (i64.ne (i64.load (i32.add (local.get $a) (local.get $i))) (i64.load (i32.add (local.get $b) (local.get $i))))
+        (then (return (i32.const 0))))
+      (local.set $i (i32.add (local.get $i) (i32.const 8)))))
+    (i64.eq
+      (call $tail (i32.add (local.get $a) (local.get $i)) (i32.sub (local.get $n) (local.get $i)))
+      (call $tail (i32.add (local.get $b) (local.get $i)) (i32.sub (local.get $n) (local.get $i)))))
+
+  ;; The id (slot) of the text [$s, $e) in the table: the id when the text is there, id + TABLE_SLOTS when it was
+  ;; just added (the caller decodes it and keeps the value under that id), -1 when the table is full (the caller
+  ;; empties it with clearTable, its values with it) and -2 when its hash's probe run is too long (not kept).
+  (func (export "intern") (param $s i32) (param $e i32) (result i32)
+    (local $n i32) (local $h i32) (local $i i32) (local $slot i32) (local $at i32) (local $probes i32)
+    (local.set $n (i32.sub (local.get $e) (local.get $s)))
+    (local.set $h (call $hash (local.get $s) (local.get $n)))
+    (local.set $i (i32.and (local.get $h) (i32.sub (global.get $TABLE_SLOTS) (i32.const 1))))
+    (loop $probe
+      (local.set $slot (i32.add (global.get $TABLE) (i32.shl (local.get $i) (i32.const 3))))
+      (local.set $at (i32.load offset=4 (local.get $slot)))
+      (if (i32.eqz (local.get $at)) (then
+        (if (i32.or
+              (i32.ge_u (global.get $entries) (global.get $TABLE_MAX))
+              (i32.gt_u (i32.add (i32.add (global.get $arenaTop) (i32.const 4)) (local.get $n)) (global.get $ARENA_END)))
+          (then (return (i32.const -1))))
+        (i32.store (local.get $slot) (local.get $h))
+        (i32.store offset=4 (local.get $slot) (i32.add (global.get $arenaTop) (i32.const 1)))
+        (i32.store (global.get $arenaTop) (local.get $n))
+        (memory.copy (i32.add (global.get $arenaTop) (i32.const 4)) (local.get $s) (local.get $n))
+        (global.set $arenaTop (i32.and (i32.add (i32.add (global.get $arenaTop) (i32.const 7)) (local.get $n)) (i32.const -4)))
+        (global.set $entries (i32.add (global.get $entries) (i32.const 1)))
+        (return (i32.add (local.get $i) (global.get $TABLE_SLOTS)))))
+      (local.set $at (i32.sub (local.get $at) (i32.const 1)))
+      (if (i32.and (i32.eq (i32.load (local.get $slot)) (local.get $h)) (i32.eq (i32.load (local.get $at)) (local.get $n)))
+        (then (if (call $same (i32.add (local.get $at) (i32.const 4)) (local.get $s) (local.get $n))
+          (then (return (local.get $i))))))
+      (local.set $probes (i32.add (local.get $probes) (i32.const 1)))
+      (if (i32.ge_u (local.get $probes) (global.get $MAX_PROBES)) (then (return (i32.const -2))))
+      (local.set $i (i32.and (i32.add (local.get $i) (i32.const 1)) (i32.sub (global.get $TABLE_SLOTS) (i32.const 1))))
+      (br $probe))
+    (unreachable))
+
+  (func (export "clearTable")
+    (memory.fill (global.get $TABLE) (i32.const 0) (i32.shl (global.get $TABLE_SLOTS) (i32.const 3)))
+    (global.set $arenaTop (global.get $ARENA))
+    (global.set $entries (i32.const 0)))
 )

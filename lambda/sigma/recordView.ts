@@ -8,7 +8,18 @@ export interface RecordView {
   get(key: string): unknown;
   /** The whole parsed record. */
   root(): unknown;
+  /**
+   * Optional: a number naming the top-level value `key` by its JSON text, below VALUE_ID_LIMIT: two records whose
+   * ids are equal under the same `idGeneration` have equal values there (ABSENT_VALUE_ID: no such key); -1 when
+   * the view cannot tell. The engine reuses verdicts by them (see verdictMemo.ts).
+   */
+  valueId?(key: string): number;
+  readonly idGeneration?: number;
 }
+
+/** Value ids are below this; ABSENT_VALUE_ID names a missing key. */
+export const VALUE_ID_LIMIT = 1 << 15;
+export const ABSENT_VALUE_ID = VALUE_ID_LIMIT - 1;
 
 const hasOwn = Object.prototype.hasOwnProperty;
 

@@ -11,6 +11,16 @@ import { fieldPath } from './loader.ts';
 import type { FieldPath, LoadedDetection, LoadedMatcher, LoadedRule } from './loader.ts';
 import { visitPath } from './evaluator.ts';
 import type { RecordView } from './recordView.ts';
+import { VALUE_ID_LIMIT } from './recordView.ts';
+import { IdTrie } from './idTrie.ts';
+
+/** Names the values a field reaches in the record being evaluated (VerdictMemo): equal names, equal values. */
+export interface ValueNames {
+  /** -1 when the values cannot be named. */
+  name(view: RecordView, path: FieldPath): number;
+  /** Changes when names are reused for other values. */
+  readonly era: number;
+}
 
 /** Top-level fields the index keys on, most selective first. */
 export const INDEX_FIELDS = ['eventName', 'eventSource'] as const;
@@ -151,6 +161,12 @@ function couldHold(m: LoadedMatcher, value: string, matchOne: (m: LoadedMatcher,
 
 const NONE: readonly number[] = [];
 
+/** A gate's picks for a value, and a small number naming that list among the gate's distinct lists. */
+interface Pick {
+  readonly positions: readonly number[];
+  readonly id: number;
+}
+
 /** Rules keyed on one field: exact values in a map, other alternatives tested on each distinct value. */
 class FieldKey {
   private readonly exact = new Map<string, number[]>();
@@ -158,6 +174,11 @@ class FieldKey {
   /** Every rule keyed here, for a value whose matcher semantics differ from its text (numbers, objects). */
   readonly positions: number[] = [];
   private readonly memo = new Map<string, readonly number[]>();
+  /** The distinct lists picked, by their text: each gets an id once. */
+  private readonly lists = new Map<string, Pick>();
+  /** Picks by the name of the field's values (ValueNames), in one era. */
+  private byName = new Map<number, Pick>();
+  private era = -1;
 
   constructor(readonly path: FieldPath) {}
 
@@ -176,6 +197,27 @@ class FieldKey {
     this.found = NONE;
     visitPath(view, this.path, this.collect);
     return this.found;
+  }
+
+  /** The same as a Pick, found by the name of the field's values when they have one. */
+  namedPicks(view: RecordView, names: ValueNames): Pick {
+    if (this.era !== names.era) {
+      this.byName = new Map();
+      this.era = names.era;
+    }
+    const name = names.name(view, this.path);
+    let pick = name < 0 ? undefined : this.byName.get(name);
+    if (!pick) {
+      const positions = this.picks(view);
+      const text = positions.join();
+      pick = this.lists.get(text);
+      if (!pick) this.lists.set(text, (pick = { positions, id: this.lists.size }));
+      if (name >= 0) {
+        if (this.byName.size >= MEMO_ENTRIES) this.byName.clear();
+        this.byName.set(name, pick);
+      }
+    }
+    return pick;
   }
 
   private found: readonly number[] = NONE;
@@ -226,6 +268,8 @@ interface Picked {
   readonly rules: readonly LoadedRule[];
   /** These rules plus gates' picks, by the picks' positions joined. */
   readonly withGated: Map<string, readonly LoadedRule[]>;
+  /** The same by the ids of the gates' picks. */
+  readonly withPicks: IdTrie<readonly LoadedRule[]>;
 }
 
 /** Picks the rules worth evaluating for a record. */
@@ -263,14 +307,19 @@ export class RuleIndex {
       this.stats.gated++;
     });
     this.gates = [...gates.values()];
+    this.pickIds = new Int32Array(this.gates.length);
   }
+
+  private readonly pickIds: Int32Array;
 
   /**
    * Rules that may match the record, in rule order. `eventName`/`eventSource` are its top-level values (passed in:
    * the streaming reader has them at hand). A value that is not a string reaches every rule keyed on its field.
+   * With `names`, the gates' picks are found by the names of the record's values, not by reading them.
    */
-  candidates(view: RecordView, eventName: unknown, eventSource: unknown): readonly LoadedRule[] {
+  candidates(view: RecordView, eventName: unknown, eventSource: unknown, names?: ValueNames): readonly LoadedRule[] {
     const first = this.first(eventName, eventSource);
+    if (names) return this.namedCandidates(view, first, names);
     let gated: readonly number[] = [];
     for (const key of this.gates) gated = merge(gated, key.picks(view));
     if (!gated.length) return first.rules;
@@ -280,6 +329,30 @@ export class RuleIndex {
       rules = merge(first.positions, gated).map((p) => this.rules[p]!);
       this.countMemoEntry();
       first.withGated.set(gatedKey, rules);
+    }
+    return rules;
+  }
+
+  private namedCandidates(view: RecordView, first: Picked, names: ValueNames): readonly LoadedRule[] {
+    const ids = this.pickIds;
+    let picked = false;
+    let small = true;
+    for (let i = 0; i < this.gates.length; i++) {
+      const pick = this.gates[i]!.namedPicks(view, names);
+      ids[i] = pick.id;
+      if (pick.positions.length) picked = true;
+      if (pick.id >= VALUE_ID_LIMIT) small = false;
+    }
+    if (!picked) return first.rules;
+    let rules = small ? first.withPicks.get(ids, ids.length) : undefined;
+    if (!rules) {
+      let gated: readonly number[] = [];
+      for (const key of this.gates) gated = merge(gated, key.namedPicks(view, names).positions);
+      rules = merge(first.positions, gated).map((p) => this.rules[p]!);
+      if (small) {
+        this.countMemoEntry();
+        first.withPicks.set(ids, ids.length, rules);
+      }
     }
     return rules;
   }
@@ -300,7 +373,7 @@ export class RuleIndex {
         const key = this.keys.get(field)!;
         positions = merge(positions, typeof v === 'string' ? key.pick(v) : key.positions);
       }
-      hit = { positions, rules: positions.map((p) => this.rules[p]!), withGated: new Map() };
+      hit = { positions, rules: positions.map((p) => this.rules[p]!), withGated: new Map(), withPicks: new IdTrie() };
       this.countMemoEntry();
       bySource.set(sourceKey, hit);
     }
