@@ -14,7 +14,8 @@ import type { RecordView } from '../sigma/recordView.ts';
 import { ABSENT_VALUE_ID, ownValue } from '../sigma/recordView.ts';
 import {
   CAPTURE, DATA, DOTTED_KEY, EXPECT_COLON, EXPECT_KEY, EXPECT_VALUE, FLAG_KEY_ESCAPED, FLAG_VALUE_ESCAPED, KERNEL_DONE,
-  KERNEL_NEED_MORE, KERNEL_TOO_LARGE, KERNEL_TOO_WIDE, KERNEL_UNEXPECTED, KEY_ESCAPED, MAX_KEYS, newScanKernel, PAGE,
+  KERNEL_NEED_MORE, KERNEL_TOO_LARGE, KERNEL_TOO_WIDE, KERNEL_UNEXPECTED, KEY_ESCAPED, KEY_INDEX, KEY_INDEX_SIZE,
+  KEYS_UNINDEXED, MAX_KEYS, newScanKernel, PAGE,
   keyHash, SLACK, SLOT, SLOT_HASH, STATE_BYTES, TOO_DEEP,
 } from './scanKernel.ts';
 import type { ScanKernel } from './scanKernel.ts';
@@ -77,6 +78,8 @@ export class ScannedRecord implements RecordView {
   private start = 0;
   private end = 0;
   private slots: Int32Array = new Int32Array(0);
+  /** The kernel's key index of this record, or undefined when it does not hold the record's keys. */
+  private keyIndex: Int32Array | undefined;
   private keyCount = 0;
   private anyKeyEscaped = false;
   /** Whether some top-level key contains a dot (else a dotted path never names a literal top-level key). */
@@ -96,7 +99,8 @@ export class ScannedRecord implements RecordView {
   constructor(private readonly table: ValueTable) {}
 
   /** @internal called by the scanner */
-  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyCount: number, anyKeyEscaped: boolean, anyDottedKey: boolean, index: number, nameSlot: number, sourceSlot: number): void {
+  reset(buf: Buffer, start: number, end: number, slots: Int32Array, keyIndex: Int32Array | undefined, keyCount: number, anyKeyEscaped: boolean, anyDottedKey: boolean, index: number, nameSlot: number, sourceSlot: number): void {
+    this.keyIndex = keyIndex;
     this.anyDottedKey = anyDottedKey;
     this.buf = buf;
     this.start = start;
@@ -136,6 +140,15 @@ export class ScannedRecord implements RecordView {
   private findKey(key: string): number {
     const { bytes, hash } = keyBytes(key);
     const s = this.slots;
+    const index = this.keyIndex;
+    if (index) {
+      // Each hash is there once at most (else the kernel drops the index): a key with this hash is the only one.
+      for (let i = hash & (KEY_INDEX_SIZE - 1); ; i = (i + 1) & (KEY_INDEX_SIZE - 1)) {
+        const k = index[i]! - 1;
+        if (k < 0) return -1;
+        if (s[k * SLOT + SLOT_HASH] === hash) return this.keyIs(k, bytes) ? k : -1;
+      }
+    }
     // Last occurrence wins, as in JSON.parse.
     for (let k = this.keyCount - 1; k >= 0; k--) if (s[k * SLOT + SLOT_HASH] === hash && this.keyIs(k, bytes)) return k;
     return -1;
@@ -262,6 +275,7 @@ export class RecordScanner {
   private heap = new Uint8Array(0);
   private state = new Int32Array(0);
   private slots: Int32Array = new Int32Array(0);
+  private keyIndex = new Int32Array(0);
   /** The bytes not yet consumed (a view of the kernel's memory from DATA). */
   private buf: Buffer = Buffer.alloc(0);
   /** Absolute stream offset of buf[0], for error messages. */
@@ -346,6 +360,7 @@ export class RecordScanner {
       this.heap = new Uint8Array(memory.buffer);
       this.state = new Int32Array(memory.buffer, 0, STATE_BYTES / 4);
       this.slots = new Int32Array(memory.buffer, STATE_BYTES, MAX_KEYS * SLOT);
+      this.keyIndex = new Int32Array(memory.buffer, KEY_INDEX, KEY_INDEX_SIZE);
       this.buf = Buffer.from(memory.buffer, DATA, this.buf.length);
     }
   }
@@ -636,7 +651,8 @@ export class RecordScanner {
     }
     const rec = this.record;
     const flags = this.objFlags;
-    rec.reset(this.buf, start, end, this.slots, this.objKeys, (flags & KEY_ESCAPED) !== 0, (flags & DOTTED_KEY) !== 0, this.recordIndex, this.objNameSlot, this.objSourceSlot);
+    const indexed = this.objKeys > 0 && (flags & KEYS_UNINDEXED) === 0;
+    rec.reset(this.buf, start, end, this.slots, indexed ? this.keyIndex : undefined, this.objKeys, (flags & KEY_ESCAPED) !== 0, (flags & DOTTED_KEY) !== 0, this.recordIndex, this.objNameSlot, this.objSourceSlot);
     rec.tooDeep = (flags & TOO_DEEP) !== 0;
     if (this.objTop) {
       this.mode = 'top';

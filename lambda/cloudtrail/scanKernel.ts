@@ -15,14 +15,18 @@ export const FLAG_KEY_ESCAPED = 1;
 export const FLAG_VALUE_ESCAPED = 2;
 
 /**
- * Memory: a state block, the key slots of the record being scanned, the values table and its arena (as in
- * scanKernel.wat), then the bytes being scanned. Top-level keys per record are capped (CloudTrail has about 25).
+ * Memory: a state block, the key slots of the record being scanned, its key index, the values table and its arena
+ * (as in scanKernel.wat), then the bytes being scanned. Top-level keys per record are capped (CloudTrail has about
+ * 25).
  */
 export const STATE_BYTES = 32;
 export const MAX_KEYS = 65536;
+/** The key index: KEY_INDEX_SIZE words, key slot + 1 by key hash (open addressing); see KEYS_UNINDEXED. */
+export const KEY_INDEX = STATE_BYTES + MAX_KEYS * SLOT * 4;
+export const KEY_INDEX_SIZE = 64;
 /** Slots of the values table; an id returned by `intern` is one of them. */
 export const TABLE_SLOTS = 16384;
-const TABLE = STATE_BYTES + MAX_KEYS * SLOT * 4;
+const TABLE = KEY_INDEX + KEY_INDEX_SIZE * 4;
 const ARENA_BYTES = 1024 * 1024;
 export const DATA = TABLE + TABLE_SLOTS * 8 + ARENA_BYTES;
 /** Past the scanned bytes, for the kernel's 16-byte loads. */
@@ -37,6 +41,8 @@ export const CAPTURE = 8;
 export const DOTTED_KEY = 16;
 export const EXPECT_COLON = 32;
 export const EXPECT_VALUE = 64;
+/** The key index does not hold the record's keys (more than 32, or two with the same hash): search the slots. */
+export const KEYS_UNINDEXED = 128;
 
 const MASK_64 = (1n << 64n) - 1n;
 

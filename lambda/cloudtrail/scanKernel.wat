@@ -6,12 +6,15 @@
 ;;   [0, 32)                 state, i32 each: 0 position, 1 record start, 2 depth, 3 top-level keys so far,
 ;;                           4 flags (1 expect a key, 2 a key was escaped, 4 nested too deep, 8 capture keys,
 ;;                           16 a key contains a dot, 32 expect ':', 64 expect a value; none of 1/32/64: expect
-;;                           ',' or '}'), 5 eventName slot, 6 eventSource slot (-1: none), 7 how far the
-;;                           string or scalar at the position was already checked (0: not started), plus 1<<30
-;;                           when that string held an escape: a long token cut by chunks is not checked again
+;;                           ',' or '}'; 128 the key index below is not usable), 5 eventName slot, 6 eventSource
+;;                           slot (-1: none), 7 how far the string or scalar at the position was already checked
+;;                           (0: not started), plus 1<<30 when that string held an escape: a long token cut by
+;;                           chunks is not checked again
 ;;   [SLOTS, SLOTS+24*MAX)   per top-level key: key start, key end, value start, value end (relative to the
 ;;                           record start), flags (1 key escaped, 2 value escaped), key hash (keyHash in
 ;;                           scanKernel.ts: a field is looked up by comparing hashes before bytes)
+;;   [KEYS, KEYS+4*64)       the key index of the record: by key hash (open addressing), key slot + 1 (0 empty);
+;;                           dropped (flag 128) past 32 keys or when two keys share a hash (a duplicate key)
 ;;   [TABLE, TABLE+8*16384)  the values table (intern, below): per slot a text's hash and its arena address + 1
 ;;   [ARENA, ARENA+1 MB)     the texts the table holds: length (i32), then the bytes, 4-byte aligned
 ;;   [data, data+len+16)     the bytes being scanned, then 16 bytes of slack for the 16-byte loads
@@ -21,15 +24,19 @@
 
   (global $SLOTS i32 (i32.const 32))
   (global $MAX_KEYS i32 (i32.const 65536))
-  ;; values table: TABLE = SLOTS + 24 * MAX_KEYS, ARENA = TABLE + 8 * TABLE_SLOTS, ARENA_END = ARENA + 1 MB
-  (global $TABLE i32 (i32.const 1572896))
+  ;; KEYS = SLOTS + 24 * MAX_KEYS; values table: TABLE = KEYS + 256, ARENA = TABLE + 8 * TABLE_SLOTS,
+  ;; ARENA_END = ARENA + 1 MB
+  (global $KEYS i32 (i32.const 1572896))
+  (global $KEYS_MAX i32 (i32.const 32))
+  (global $KEYS_UNINDEXED i32 (i32.const 128))
+  (global $TABLE i32 (i32.const 1573152))
   (global $TABLE_SLOTS i32 (i32.const 16384))
   ;; texts held before the table counts as full: half its slots, so probe runs stay short
   (global $TABLE_MAX i32 (i32.const 8192))
   (global $MAX_PROBES i32 (i32.const 32))
-  (global $ARENA i32 (i32.const 1703968))
-  (global $ARENA_END i32 (i32.const 2752544))
-  (global $arenaTop (mut i32) (i32.const 1703968))
+  (global $ARENA i32 (i32.const 1704224))
+  (global $ARENA_END i32 (i32.const 2752800))
+  (global $arenaTop (mut i32) (i32.const 1704224))
   (global $entries (mut i32) (i32.const 0))
   ;; per instance (seedTable), so texts sharing a hash cannot be prepared in advance
   (global $seed (mut i64) (i64.const 0))
@@ -66,7 +73,7 @@
     (local $nameSlot i32) (local $sourceSlot i32)
     (local $c i32) (local $q i32) (local $s i32) (local $o i32) (local $status i32) (local $top i32)
     (local $m i32) (local $v v128) (local $escaped i32) (local $k i32) (local $resume i32)
-    (local $klen i32) (local $w0 i64) (local $w1 i64) (local $h i64)
+    (local $klen i32) (local $w0 i64) (local $w1 i64) (local $h i64) (local $kh i32) (local $e i32)
     (local.set $p (i32.load (i32.const 0)))
     (local.set $start (i32.load (i32.const 4)))
     (local.set $depth (i32.load (i32.const 8)))
@@ -144,7 +151,25 @@
                 (local.set $h (i64.xor
                   (i64.xor (i64.mul (local.get $w0) (i64.const 0x9e3779b97f4a7c15)) (i64.mul (local.get $w1) (i64.const 0xc2b2ae3d27d4eb4f)))
                   (i64.extend_i32_u (local.get $klen))))
-                (i32.store offset=20 (local.get $o) (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32)))))
+                (local.set $kh (i32.wrap_i64 (i64.xor (local.get $h) (i64.shr_u (local.get $h) (i64.const 32)))))
+                (i32.store offset=20 (local.get $o) (local.get $kh))
+                ;; the key index: emptied at a record's first key, filled while it has room and no hash repeats
+                (if (i32.eqz (local.get $keys)) (then (memory.fill (global.get $KEYS) (i32.const 0) (i32.const 256))))
+                (if (i32.ge_u (local.get $keys) (global.get $KEYS_MAX)) (then
+                  (local.set $flags (i32.or (local.get $flags) (global.get $KEYS_UNINDEXED)))))
+                (if (i32.eqz (i32.and (local.get $flags) (global.get $KEYS_UNINDEXED))) (then
+                  (local.set $k (i32.and (local.get $kh) (i32.const 63)))
+                  (block $placed
+                    (loop $probe
+                      (local.set $e (i32.load (i32.add (global.get $KEYS) (i32.shl (local.get $k) (i32.const 2)))))
+                      (if (i32.eqz (local.get $e)) (then
+                        (i32.store (i32.add (global.get $KEYS) (i32.shl (local.get $k) (i32.const 2))) (i32.add (local.get $keys) (i32.const 1)))
+                        (br $placed)))
+                      (if (i32.eq (i32.load offset=20 (i32.add (global.get $SLOTS) (i32.mul (i32.sub (local.get $e) (i32.const 1)) (i32.const 24)))) (local.get $kh)) (then
+                        (local.set $flags (i32.or (local.get $flags) (global.get $KEYS_UNINDEXED)))
+                        (br $placed)))
+                      (local.set $k (i32.and (i32.add (local.get $k) (i32.const 1)) (i32.const 63)))
+                      (br $probe)))))
                 ;; a dot in a key: a dotted rule path may then name a top-level key literally (16 bytes at a time)
                 (if (i32.eqz (i32.and (local.get $flags) (global.get $DOTTED_KEY))) (then
                   (local.set $k (i32.add (local.get $p) (i32.const 1)))

@@ -72,11 +72,11 @@ export class ValueTable {
     }
     if (id === TABLE_FULL) {
       this.kernel.clearTable();
-      this.values.fill(undefined);
       this.generation = ++generations;
       id = this.kernel.intern(at, at + length);
     }
     if (id === TABLE_CROWDED) return -1;
+    // A new text: whatever its slot held before the table was last emptied is not its value.
     this.values[id - TABLE_SLOTS] = undefined;
     return id - TABLE_SLOTS;
   }

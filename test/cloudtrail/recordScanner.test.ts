@@ -182,6 +182,48 @@ describe('Class: RecordScanner', () => {
     assert.equal(dotted, keys.length - 1);
   });
 
+  it('finds keys through the kernel\'s key index, and by search where the index cannot hold them', () => {
+    // Two keys with one hash (same first and last 8 bytes, same length), a key looked up whose twin is absent, a
+    // duplicate key (the last wins, as in JSON.parse), more keys than the index holds, and an empty record after
+    // full ones (the index is the previous record's then).
+    const twinX = 'aaaaaaaaXaaaaaaaa';
+    const twinY = 'aaaaaaaaYaaaaaaaa';
+    const wide = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`key${i}`, i]));
+    const input = `[{"eventName":"A","${twinX}":1,"${twinY}":2},{"eventName":"B","${twinX}":3},{"eventName":"C","eventName":"D"},${JSON.stringify(wide)},{}]`;
+    const seen: unknown[][] = [];
+    const s = new RecordScanner({ onRecord: (r) => seen.push([r.get('eventName'), r.get(twinX), r.get(twinY), r.get('key39'), r.has('key0')]) });
+    s.push(Buffer.from(input));
+    s.end();
+    assert.deepEqual(seen, [
+      ['A', 1, 2, undefined, false],
+      ['B', 3, undefined, undefined, false],
+      ['D', undefined, undefined, undefined, false],
+      [undefined, undefined, undefined, 39, true],
+      [undefined, undefined, undefined, undefined, false],
+    ]);
+  });
+
+  it('hands out a repeated top-level value once decoded (the same object), and the right value after its table fills up', () => {
+    // 12,000 distinct user agents, each three times (so the field keeps using the table), fill it (8,192 texts) and it
+    // starts over; userIdentity repeats throughout.
+    const identity = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/r/s' };
+    const identities: unknown[] = [];
+    const agents: unknown[] = [];
+    const generations = new Set<number>();
+    const s = new RecordScanner({ onRecord: (r) => {
+      identities.push(r.get('userIdentity'));
+      agents.push(r.get('userAgent'));
+      generations.add(r.idGeneration);
+    } });
+    const n = 36_000;
+    for (let i = 0; i < n; i++) s.push(Buffer.from(`${JSON.stringify({ userAgent: `agent-${Math.floor(i / 3)}`, userIdentity: identity })}\n`));
+    s.end();
+    assert.deepEqual(agents, Array.from({ length: n }, (_, i) => `agent-${Math.floor(i / 3)}`));
+    for (const value of identities) assert.deepEqual(value, identity);
+    assert.equal(identities[1], identities[2], 'a repeated value is the object decoded before');
+    assert.ok(generations.size >= 2, 'the table filled up and started over');
+  });
+
   it('fails on input that is not JSON, naming the byte', () => {
     const e = scanError('\n{ awsRegion: "us-east-1" }');
     assert.equal(e.kind, 'not-json');

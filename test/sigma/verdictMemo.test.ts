@@ -1,0 +1,108 @@
+/**
+ * Verdicts reused by the values of the fields a rule reads (verdictMemo.ts) and gates picked by those names
+ * (ruleIndex.ts) give the reference evaluator's verdict on every record: records that repeat some fields and not
+ * others, nested fields under top-level values that differ elsewhere, arrays, numbers, null, field references,
+ * keywords, and enough distinct values to fill the scanner's values table more than once.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileRuleDocument, RuleEngine } from '../../lambda/sigma/index.ts';
+import type { CompiledRule } from '../../lambda/sigma/index.ts';
+import { detectInSource } from '../../lambda/pipeline.ts';
+import { referenceEvaluate } from '../helpers/referenceEvaluator.ts';
+
+let ids = 0;
+function rule(title: string, detection: Record<string, unknown>): CompiledRule {
+  const id = `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`;
+  const result = compileRuleDocument({ title, id, status: 'test', level: 'low', logsource: { product: 'aws', service: 'cloudtrail' }, detection }, `${title}.yml`);
+  assert.equal(result.status, 'ok', result.reason);
+  return result.rule!;
+}
+
+const rules = [
+  rule('role-session', { selection: { 'userIdentity.type': 'AssumedRole', 'userIdentity.sessionContext.sessionIssuer.type': 'Role' }, condition: 'selection' }),
+  rule('s3-get-ok', { selection: { eventSource: 's3.amazonaws.com', eventName: 'GetObject' }, error: { errorCode: '*' }, condition: 'selection and not error' }),
+  rule('denied', { selection: { errorCode: ['AccessDenied', 'Client.UnauthorizedOperation'] }, condition: 'selection' }),
+  rule('agent', { selection: { 'userAgent|contains': ['kali', 'agent-7'] }, condition: 'selection' }),
+  rule('arn-gate', { selection: { 'userIdentity.arn|endswith': '/admin' }, condition: 'selection' }),
+  rule('resource-arn', { selection: { eventName: 'Decrypt', 'resources.ARN|contains': 'key/1' }, condition: 'selection' }),
+  rule('tags-all', { selection: { eventName: 'PutObject', 'requestParameters.tags|contains|all': ['alpha', 'beta'] }, condition: 'selection' }),
+  rule('port-number', { selection: { eventName: 'AuthorizeSecurityGroupIngress', 'requestParameters.fromPort|lt': 1024 }, condition: 'selection' }),
+  rule('null-error', { selection: { eventName: 'GetObject', errorMessage: null }, condition: 'selection' }),
+  rule('same-account', { selection: { eventName: 'AssumeRole', 'recipientAccountId|fieldref': 'userIdentity.accountId' }, condition: 'selection' }),
+  rule('keyword', { keywords: ['evil'], condition: 'keywords' }),
+  rule('region-not', { selection: { eventName: 'GetObject' }, filter: { awsRegion: 'us-east-1' }, condition: 'selection and not filter' }),
+];
+
+/** Seeded, so a failure names the same records every run. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function records(n: number, seed: number): Record<string, unknown>[] {
+  const random = prng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < n; i++) {
+    const type = pick(['AssumedRole', 'IAMUser', 'Root', 'AWSService']);
+    const identity: Record<string, unknown> = { type, arn: pick(['arn:aws:iam::1:user/admin', 'arn:aws:sts::1:assumed-role/r/s', 'arn:aws:iam::1:user/bob']), accountId: pick(['111', '222']) };
+    if (type === 'AssumedRole') identity.sessionContext = { sessionIssuer: { type: pick(['Role', 'Role', 'User']) }, creationDate: `2026-12-0${i % 9}` };
+    if (random() < 0.05) identity.type = [type, 'Other'];
+    const record: Record<string, unknown> = {
+      eventName: pick(['GetObject', 'PutObject', 'Decrypt', 'AssumeRole', 'AuthorizeSecurityGroupIngress']),
+      eventSource: pick(['s3.amazonaws.com', 'kms.amazonaws.com', 'sts.amazonaws.com']),
+      awsRegion: pick(['us-east-1', 'eu-west-1']),
+      recipientAccountId: pick(['111', '222']),
+      userIdentity: identity,
+      // A few agents repeat often, the rest three times each: the values table fills up and starts over.
+      userAgent: random() < 0.3 ? pick(['aws-cli/2', 'kali-linux', 'Boto3']) : `agent-${Math.floor(i / 3)}`,
+      requestParameters: { tags: pick([['alpha', 'beta'], ['alpha'], 'alpha beta', null]), fromPort: pick([22, 443, 8080, '80', null]) },
+      resources: random() < 0.5 ? [{ ARN: 'arn:aws:kms:key/1' }, { ARN: 'arn:aws:kms:key/2' }] : [],
+    };
+    if (random() < 0.3) record.errorCode = pick(['AccessDenied', 'NoSuchKey']);
+    if (random() < 0.2) record.errorMessage = pick([null, 'denied']);
+    if (random() < 0.01) record.additionalEventData = { note: 'evil' };
+    out.push(record);
+  }
+  return out;
+}
+
+async function fastMatches(engine: RuleEngine, list: readonly unknown[]): Promise<Set<string>> {
+  const seen = new Set<string>();
+  const body = list.map((r) => JSON.stringify(r)).join('\n');
+  const outcome = await detectInSource('memo.jsonl', [Buffer.from(body)], engine, (m) => seen.add(`${m.recordIndex}\u0000${m.rule.meta.title}`));
+  assert.equal(outcome.status, 'ok', outcome.error?.message);
+  return seen;
+}
+
+describe('Verdicts reused by value (verdictMemo.ts)', () => {
+  it('agree with the reference evaluator on every rule × record', async () => {
+    const list = records(40_000, 7);
+    const engine = new RuleEngine(rules);
+    const fast = await fastMatches(engine, list);
+    const disagreements: string[] = [];
+    let matched = 0;
+    list.forEach((record, i) => {
+      for (const r of rules) {
+        const expected = referenceEvaluate(r, record);
+        if (expected) matched++;
+        if (expected !== fast.has(`${i}\u0000${r.meta.title}`)) disagreements.push(`record ${i} ${r.meta.title}: reference ${expected} ${JSON.stringify(record)}`);
+      }
+    });
+    assert.deepEqual(disagreements.slice(0, 5), [], `${disagreements.length} disagreements`);
+    assert.ok(matched > 10_000, `the rules match often enough to test reuse (${matched})`);
+    for (const r of rules) assert.ok([...fast].some((k) => k.endsWith(`\u0000${r.meta.title}`)), `${r.meta.title} matches somewhere`);
+  });
+
+  it('gives the same matches as evaluating every record afresh', async () => {
+    const list = records(5_000, 11);
+    assert.deepEqual(await fastMatches(new RuleEngine(rules), list), await fastMatches(new RuleEngine(rules, { reuseVerdicts: false }), list));
+  });
+});
