@@ -2,10 +2,12 @@
  * Verdicts reused by the values of the fields a rule reads (verdictMemo.ts) and gates picked by those names
  * (ruleIndex.ts) give the reference evaluator's verdict on every record: records that repeat some fields and not
  * others, nested fields under top-level values that differ elsewhere, arrays, numbers, null, field references,
- * keywords, and enough distinct values to fill the scanner's values table more than once.
+ * keywords, fields inside a value the table passes by (evaluated as usual), keys written with escapes,
+ * and enough distinct values to fill the scanner's values table more than once.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { compileRuleDocument, RuleEngine } from '../../lambda/sigma/index.ts';
 import type { CompiledRule } from '../../lambda/sigma/index.ts';
 import { detectInSource } from '../../lambda/pipeline.ts';
@@ -32,6 +34,8 @@ const rules = [
   rule('same-account', { selection: { eventName: 'AssumeRole', 'recipientAccountId|fieldref': 'userIdentity.accountId' }, condition: 'selection' }),
   rule('keyword', { keywords: ['evil'], condition: 'keywords' }),
   rule('region-not', { selection: { eventName: 'GetObject' }, filter: { awsRegion: 'us-east-1' }, condition: 'selection and not filter' }),
+  rule('sse-header', { selection: { eventName: 'PutObject', 'requestParameters.x-amz-sse|exists': true }, condition: 'selection' }),
+  rule('dotted-key', { selection: { 'requestParameters.a.b': 1 }, condition: 'selection' }),
 ];
 
 /** Seeded, so a failure names the same records every run. */
@@ -63,7 +67,14 @@ function records(n: number, seed: number): Record<string, unknown>[] {
       userIdentity: identity,
       // A few agents repeat often, the rest three times each: the values table fills up and starts over.
       userAgent: random() < 0.3 ? pick(['aws-cli/2', 'kali-linux', 'Boto3']) : `agent-${Math.floor(i / 3)}`,
-      requestParameters: { tags: pick([['alpha', 'beta'], ['alpha'], 'alpha beta', null]), fromPort: pick([22, 443, 8080, '80', null]) },
+      // Never the same twice (the values table passes it by), with a header now and then, or a dotted key.
+      requestParameters: {
+        request: i,
+        tags: pick([['alpha', 'beta'], ['alpha'], 'alpha beta', null]),
+        fromPort: pick([22, 443, 8080, '80', null]),
+        ...(random() < 0.2 ? { 'x-amz-sse': 'AES256' } : {}),
+        ...(random() < 0.05 ? { 'a.b': 1 } : {}),
+      },
       resources: random() < 0.5 ? [{ ARN: 'arn:aws:kms:key/1' }, { ARN: 'arn:aws:kms:key/2' }] : [],
     };
     if (random() < 0.3) record.errorCode = pick(['AccessDenied', 'NoSuchKey']);
@@ -76,8 +87,9 @@ function records(n: number, seed: number): Record<string, unknown>[] {
 
 async function fastMatches(engine: RuleEngine, list: readonly unknown[]): Promise<Set<string>> {
   const seen = new Set<string>();
-  const body = list.map((r) => JSON.stringify(r)).join('\n');
-  const outcome = await detectInSource('memo.jsonl', [Buffer.from(body)], engine, (m) => seen.add(`${m.recordIndex}\u0000${m.rule.meta.title}`));
+  // Every other header written with an escape (the same key once parsed).
+  const body = list.map((r, i) => (i % 2 ? JSON.stringify(r).replace('"x-amz-sse"', '"x-amz-ss\\u0065"') : JSON.stringify(r))).join('\n');
+  const outcome = await detectInSource('memo.jsonl', Readable.from([Buffer.from(body)]), engine, (m) => seen.add(`${m.recordIndex}\u0000${m.rule.meta.title}`));
   assert.equal(outcome.status, 'ok', outcome.error?.message);
   return seen;
 }
