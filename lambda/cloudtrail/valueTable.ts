@@ -14,7 +14,10 @@ import type { ScanKernel } from './scanKernel.ts';
 const VALUE_MAX = 4096;
 /** Lookups between checks of a field's hit rate. */
 const TRIAL = 1024;
-/** Lookups a field goes without the table after a trial where most of its values were new. */
+/**
+ * Lookups a field goes without the table after a trial where more than one value in four was new: values kept
+ * for a while and then dropped when the table fills up are old-generation garbage (peak RSS, `npm run bench`).
+ */
 const REST = 16 * TRIAL;
 
 /** A top-level value's JSON text decoded: a plain string (no escapes) without JSON.parse, anything else with it. */
@@ -36,7 +39,7 @@ export class FieldUse {
       return true;
     }
     if (++this.lookups < TRIAL) return false;
-    if (this.hits * 2 < this.lookups) this.rest = REST;
+    if (this.hits * 4 < this.lookups * 3) this.rest = REST;
     this.lookups = 0;
     this.hits = 0;
     return this.rest > 0;

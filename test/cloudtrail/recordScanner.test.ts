@@ -204,7 +204,7 @@ describe('Class: RecordScanner', () => {
   });
 
   it('hands out a repeated top-level value once decoded (the same object), and the right value after its table fills up', () => {
-    // 12,000 distinct user agents, each three times (so the field keeps using the table), fill it (8,192 texts) and it
+    // 12,000 distinct user agents, each five times (so the field keeps using the table), fill it (8,192 texts) and it
     // starts over; userIdentity repeats throughout.
     const identity = { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/r/s' };
     const identities: unknown[] = [];
@@ -215,10 +215,10 @@ describe('Class: RecordScanner', () => {
       agents.push(r.get('userAgent'));
       generations.add(r.idGeneration);
     } });
-    const n = 36_000;
-    for (let i = 0; i < n; i++) s.push(Buffer.from(`${JSON.stringify({ userAgent: `agent-${Math.floor(i / 3)}`, userIdentity: identity })}\n`));
+    const n = 60_000;
+    for (let i = 0; i < n; i++) s.push(Buffer.from(`${JSON.stringify({ userAgent: `agent-${Math.floor(i / 5)}`, userIdentity: identity })}\n`));
     s.end();
-    assert.deepEqual(agents, Array.from({ length: n }, (_, i) => `agent-${Math.floor(i / 3)}`));
+    assert.deepEqual(agents, Array.from({ length: n }, (_, i) => `agent-${Math.floor(i / 5)}`));
     for (const value of identities) assert.deepEqual(value, identity);
     assert.equal(identities[1], identities[2], 'a repeated value is the object decoded before');
     assert.ok(generations.size >= 2, 'the table filled up and started over');

@@ -65,8 +65,8 @@ function records(n: number, seed: number): Record<string, unknown>[] {
       awsRegion: pick(['us-east-1', 'eu-west-1']),
       recipientAccountId: pick(['111', '222']),
       userIdentity: identity,
-      // A few agents repeat often, the rest three times each: the values table fills up and starts over.
-      userAgent: random() < 0.3 ? pick(['aws-cli/2', 'kali-linux', 'Boto3']) : `agent-${Math.floor(i / 3)}`,
+      // A few agents repeat often, the rest five times each: the values table fills up and starts over.
+      userAgent: random() < 0.3 ? pick(['aws-cli/2', 'kali-linux', 'Boto3']) : `agent-${Math.floor(i / 5)}`,
       // Never the same twice (the values table passes it by), with a header now and then, or a dotted key.
       requestParameters: {
         request: i,
