@@ -176,6 +176,8 @@ class FieldKey {
   private readonly memo = new Map<string, readonly number[]>();
   /** The distinct lists picked, by their text: each gets an id once. */
   private readonly lists = new Map<string, Pick>();
+  /** The same by the list itself (the memo hands out one array per value). */
+  private byList = new Map<readonly number[], Pick>();
   /** Picks by the name of the field's values (ValueNames), in one era. */
   private byName = new Map<number, Pick>();
   private era = -1;
@@ -209,9 +211,14 @@ class FieldKey {
     let pick = name < 0 ? undefined : this.byName.get(name);
     if (!pick) {
       const positions = this.picks(view);
-      const text = positions.join();
-      pick = this.lists.get(text);
-      if (!pick) this.lists.set(text, (pick = { positions, id: this.lists.size }));
+      pick = this.byList.get(positions);
+      if (!pick) {
+        const text = positions.join();
+        pick = this.lists.get(text);
+        if (!pick) this.lists.set(text, (pick = { positions, id: this.lists.size }));
+        if (this.byList.size >= MEMO_ENTRIES) this.byList = new Map();
+        this.byList.set(positions, pick);
+      }
       if (name >= 0) {
         if (this.byName.size >= MEMO_ENTRIES) this.byName.clear();
         this.byName.set(name, pick);
