@@ -34,15 +34,18 @@ export class FieldUse {
 
   /** Counts a lookup; true while the field rests from the table. */
   resting(): boolean {
+    if (this.lookups === TRIAL) {
+      // A trial is over (every lookup of it counted, hit or not): rest when too few of its values repeated.
+      if (this.hits * 4 < this.lookups * 3) this.rest = REST;
+      this.lookups = 0;
+      this.hits = 0;
+    }
     if (this.rest > 0) {
       this.rest--;
       return true;
     }
-    if (++this.lookups < TRIAL) return false;
-    if (this.hits * 4 < this.lookups * 3) this.rest = REST;
-    this.lookups = 0;
-    this.hits = 0;
-    return this.rest > 0;
+    this.lookups++;
+    return false;
   }
 }
 

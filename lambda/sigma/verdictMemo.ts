@@ -70,7 +70,15 @@ export class VerdictMemo {
   begin(view: RecordView, epoch: number): void {
     if (view.idGeneration !== this.generation) this.clear(view.idGeneration!);
     this.epoch = epoch;
+    this.void = false;
   }
+
+  /**
+   * The names of this record are void: the values table was emptied or this memo started over since the record
+   * began, so an id may now name another text (or a name another string) than the ids noted before. The rest of
+   * the record is evaluated as usual; the next record starts a new memo.
+   */
+  private void = false;
 
   /** The rule's verdict on the record, reused when an earlier record had the same values in the fields it reads. */
   verdict(rule: LoadedRule, view: RecordView): boolean {
@@ -83,7 +91,7 @@ export class VerdictMemo {
     if (verdict === undefined) {
       verdict = evaluateView(rule, view, epoch);
       // Reading values may have emptied the values table: the ids collected before are then void.
-      if (view.idGeneration === generation) {
+      if (!this.void && view.idGeneration === generation) {
         memo.verdicts.set(this.ids, n, verdict);
         this.count();
       }
@@ -128,9 +136,15 @@ export class VerdictMemo {
   }
 
   private idOf(view: RecordView, f: FieldId): number {
+    if (this.void) return -1;
     if (f.epoch !== this.epoch) {
       f.id = this.valueId(view, f.path);
       f.epoch = this.epoch;
+    }
+    // Naming this value (or an evaluation before) may have emptied the values table or this memo.
+    if (this.void || view.idGeneration !== this.generation) {
+      this.void = true;
+      return -1;
     }
     return f.id;
   }
@@ -184,6 +198,7 @@ export class VerdictMemo {
 
   /** Forgets every verdict and name (ids of another table generation, or too many). */
   private clear(generation: number): void {
+    this.void = true;
     for (const memo of this.rules.values()) memo?.verdicts.clear();
     for (const f of this.fields.values()) f.epoch = 0;
     this.leafIds = new Map();

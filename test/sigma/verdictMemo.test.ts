@@ -85,6 +85,16 @@ function records(n: number, seed: number): Record<string, unknown>[] {
   return out;
 }
 
+/** Matches of `rules` on NDJSON lines read in 64 KB chunks, with or without reused verdicts. */
+async function lineMatches(rules: readonly CompiledRule[], lines: readonly string[], reuseVerdicts: boolean): Promise<string[]> {
+  const seen: string[] = [];
+  const body = Buffer.from(lines.join('\n'));
+  const chunks = Array.from({ length: Math.ceil(body.length / 65536) }, (_, i) => body.subarray(i * 65536, (i + 1) * 65536));
+  const outcome = await detectInSource('memo.jsonl', Readable.from(chunks), new RuleEngine(rules, { reuseVerdicts }), (m) => seen.push(`${m.recordIndex} ${m.rule.meta.title}`));
+  assert.equal(outcome.status, 'ok', outcome.error?.message);
+  return seen;
+}
+
 async function fastMatches(engine: RuleEngine, list: readonly unknown[]): Promise<Set<string>> {
   const seen = new Set<string>();
   // Every other header written with an escape (the same key once parsed).
@@ -116,5 +126,46 @@ describe('Verdicts reused by value (verdictMemo.ts)', () => {
   it('gives the same matches as evaluating every record afresh', async () => {
     const list = records(5_000, 11);
     assert.deepEqual(await fastMatches(new RuleEngine(rules), list), await fastMatches(new RuleEngine(rules, { reuseVerdicts: false }), list));
+  });
+
+  // Found by an adversarial review: the values table filling up while a record's own fields are named, and the memo
+  // starting over in the middle of a record, each let that record take a verdict meant for another text. The table
+  // is seeded per scanner, so each case runs several times.
+  it('gives the record whose value fills the values table its own verdict (no missed detection)', async () => {
+    const evil = rule('evil-agent', { selection: { eventName: 'GetObject', 'userAgent|contains': 'sqlmap' }, condition: 'selection' });
+    const lines: string[] = [];
+    for (let i = 0; i < 8191; i++) for (let r = 0; r < 5; r++) lines.push(JSON.stringify({ eventName: 'GetObject', userAgent: `aws-cli/${i}` }));
+    lines.push(JSON.stringify({ eventName: 'GetObject', userAgent: 'sqlmap/1.7' }));
+    for (let run = 0; run < 6; run++) assert.deepEqual(await lineMatches([evil], lines, true), [`${lines.length - 1} evil-agent`], `run ${run}`);
+  });
+
+  it('gives the record whose value fills the values table its own gate picks (no false positive)', async () => {
+    const gated = rule('evil-x', { selection: { 'x|startswith': 'EVIL' }, condition: 'selection' });
+    const lines: string[] = [];
+    for (let i = 0; i < 8191; i++) for (let r = 0; r < 5; r++) lines.push(JSON.stringify({ eventName: 'E', x: `EVIL-${i}` }));
+    lines.push(JSON.stringify({ eventName: 'E', x: 'benign' }));
+    for (let run = 0; run < 6; run++) {
+      const seen = await lineMatches([gated], lines, true);
+      assert.equal(seen.length, lines.length - 1, `run ${run}`);
+      assert.ok(!seen.includes(`${lines.length - 1} evil-x`), `run ${run}: the benign record matched`);
+    }
+  });
+
+  it('gives the same verdicts when the memo starts over in the middle of a record', async () => {
+    // 20 nested fields named per distinct top-level value: the memo reaches its bound while one record is named.
+    const key = (j: number) => String.fromCharCode(97 + j);
+    const nested = Array.from({ length: 20 }, (_, j) => rule(`p${j}`, { selection: { eventName: 'E', [`a.${key(j)}`]: 'EVIL' }, condition: 'selection' }));
+    const leaves = (s: string) => Object.fromEntries(Array.from({ length: 20 }, (_, j) => [key(j), s]));
+    for (const tops of [4990, 4999]) {
+      const lines: string[] = [];
+      for (let i = 0; i < tops; i++) for (let r = 0; r < 5; r++) lines.push(JSON.stringify({ eventName: 'E', a: { z: i, ...leaves('o') } }));
+      for (let t = 0; t < 30; t++) {
+        lines.push(JSON.stringify({ eventName: 'E', a: { z: `z${t}`, ...leaves(`zzz${t}`) } }));
+        lines.push(JSON.stringify({ eventName: 'E', a: { z: `e${t}`, ...leaves('EVIL') } }));
+      }
+      const fast = await lineMatches(nested, lines, true);
+      assert.deepEqual(fast, await lineMatches(nested, lines, false), `${tops} distinct values`);
+      assert.equal(fast.length, 30 * 20);
+    }
   });
 });
