@@ -224,6 +224,28 @@ describe('Class: RecordScanner', () => {
     assert.ok(generations.size >= 2, 'the table filled up and started over');
   });
 
+  it('reads one large chunk of NDJSON in work proportional to its size (no search past the key it examines)', () => {
+    // Found by an adversarial review: looking for an escape in each record's first key searched to the end of the
+    // buffer, so 80,000 records pushed as one chunk took seconds. Counted in bytes searched, not timed.
+    const input = Buffer.from(Array.from({ length: 20_000 }, (_, i) => JSON.stringify({ eventName: 'E', i })).join('\n'));
+    let searched = 0;
+    const indexOf = Buffer.prototype.indexOf;
+    Buffer.prototype.indexOf = function (this: Buffer, value: string | number | Uint8Array, from?: number | BufferEncoding, encoding?: BufferEncoding) {
+      searched += this.length - (typeof from === 'number' ? from : 0);
+      return indexOf.call(this, value, from as number, encoding);
+    };
+    let records = 0;
+    try {
+      const s = new RecordScanner({ onRecord: () => void records++ });
+      s.push(input);
+      s.end();
+    } finally {
+      Buffer.prototype.indexOf = indexOf;
+    }
+    assert.equal(records, 20_000);
+    assert.ok(searched <= input.length, `searched ${searched} bytes of a ${input.length}-byte input`);
+  });
+
   it('fails on input that is not JSON, naming the byte', () => {
     const e = scanError('\n{ awsRegion: "us-east-1" }');
     assert.equal(e.kind, 'not-json');
