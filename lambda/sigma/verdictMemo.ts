@@ -175,7 +175,15 @@ export class VerdictMemo {
   /** The id of the one string a nested field holds; ABSENT_VALUE_ID when it reaches nothing; -1 otherwise. */
   private leafId(view: RecordView, path: FieldPath): number {
     this.reached = 0;
-    visitPath(view, path, this.noteLeaf, false);
+    try {
+      visitPath(view, path, this.noteLeaf, false);
+    } catch (err) {
+      // Invalid JSON inside the value: unnamed, so the rules are evaluated as usual and report it only if they read
+      // it (a rule whose condition is settled before reaching the field never parses it).
+      if (!(err instanceof SyntaxError)) throw err;
+      this.leaf = undefined;
+      return -1;
+    }
     const leaf = this.leaf;
     this.leaf = undefined;
     if (this.reached === 0) return ABSENT_VALUE_ID;

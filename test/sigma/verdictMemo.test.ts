@@ -168,4 +168,13 @@ describe('Verdicts reused by value (verdictMemo.ts)', () => {
       assert.equal(fast.length, 30 * 20);
     }
   });
+
+  it('does not parse a nested value to name it where evaluating would not (invalid JSON there stays unread)', async () => {
+    // Found by a fuzzing review: naming obj.x parsed `obj` up front, so a record whose condition is settled by its
+    // first selection failed as invalid JSON instead of matching, as it does when evaluated afresh.
+    const either = rule('either', { sel1: { eventName: 'GetObject' }, sel2: { 'obj.x': 'a' }, condition: 'sel1 or sel2' });
+    const lines = ['{"eventName":"GetObject","obj":{"x":1,}}', '{"eventName":"GetObject","obj":{"x":1,}}', '{"eventName":"GetObject","obj":[1 2]}'];
+    assert.deepEqual(await lineMatches([either], lines, true), ['0 either', '1 either', '2 either']);
+    assert.deepEqual(await lineMatches([either], lines, false), ['0 either', '1 either', '2 either']);
+  });
 });
