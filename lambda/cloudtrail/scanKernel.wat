@@ -36,6 +36,10 @@
   (global $MAX_PROBES i32 (i32.const 32))
   (global $ARENA i32 (i32.const 1704224))
   (global $ARENA_END i32 (i32.const 2752800))
+  ;; for scanKernel.ts to check its layout against (test/cloudtrail/scanKernel.test.ts)
+  (export "KEYS" (global $KEYS))
+  (export "TABLE_SLOTS" (global $TABLE_SLOTS))
+  (export "ARENA_END" (global $ARENA_END))
   (global $arenaTop (mut i32) (i32.const 1704224))
   (global $entries (mut i32) (i32.const 0))
   ;; per instance (seedTable), so texts sharing a hash cannot be prepared in advance

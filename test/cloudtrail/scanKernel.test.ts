@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { GENERATED, generatedKernelModule } from '../../scripts/build-wasm.ts';
 import { RecordScanner } from '../../lambda/cloudtrail/recordScanner.ts';
+import { DATA, KEY_INDEX, newScanKernel, TABLE_SLOTS } from '../../lambda/cloudtrail/scanKernel.ts';
 
 function records(input: string, chunk: number): unknown[] {
   const out: unknown[] = [];
@@ -21,6 +22,14 @@ function records(input: string, chunk: number): unknown[] {
 describe('Scanner kernel (scanKernel.wat)', () => {
   it('is committed as built: run `npm run build:wasm` after editing scanKernel.wat', async () => {
     assert.equal(readFileSync(GENERATED, 'utf8'), await generatedKernelModule());
+  });
+
+  it('lays out its memory as scanKernel.ts does (key index, values table, then the scanned bytes)', () => {
+    const layout = newScanKernel() as unknown as Record<'KEYS' | 'TABLE_SLOTS' | 'ARENA_END', { value: number }>;
+    assert.deepEqual(
+      { keys: layout.KEYS.value, tableSlots: layout.TABLE_SLOTS.value, arenaEnd: layout.ARENA_END.value },
+      { keys: KEY_INDEX, tableSlots: TABLE_SLOTS, arenaEnd: DATA },
+    );
   });
 
   it('splits records at the right place whatever a string holds where in a 16-byte block', () => {
