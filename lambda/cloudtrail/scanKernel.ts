@@ -73,12 +73,14 @@ export const KERNEL_TOO_WIDE = 4;
 /** Results of intern besides an id (below TABLE_SLOTS: known; from TABLE_SLOTS: just added). */
 export const TABLE_FULL = -1;
 export const TABLE_CROWDED = -2;
+/** The text is not in the table, and was not added (`add` 0). */
+export const TABLE_ABSENT = -3;
 
 export interface ScanKernel {
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   scanObject(len: number, limit: number, maxNesting: number): number;
-  /** The values table's id of the bytes [start, end) (addresses in memory), adding them if new. */
-  intern(start: number, end: number): number;
+  /** The values table's id of the bytes [start, end) (addresses in memory), adding them if new and `add` is 1. */
+  intern(start: number, end: number, add: 0 | 1): number;
   clearTable(): void;
   seedTable(seed: number): void;
 }

@@ -359,7 +359,8 @@
   ;; The id (slot) of the text [$s, $e) in the table: the id when the text is there, id + TABLE_SLOTS when it was
   ;; just added (the caller decodes it and keeps the value under that id), -1 when the table is full (the caller
   ;; empties it with clearTable, its values with it) and -2 when its hash's probe run is too long (not kept).
-  (func (export "intern") (param $s i32) (param $e i32) (result i32)
+  ;; With $add 0 a text that is not there is not added: -3.
+  (func (export "intern") (param $s i32) (param $e i32) (param $add i32) (result i32)
     (local $n i32) (local $h i32) (local $i i32) (local $slot i32) (local $at i32) (local $probes i32)
     (local.set $n (i32.sub (local.get $e) (local.get $s)))
     (local.set $h (call $hash (local.get $s) (local.get $n)))
@@ -368,6 +369,7 @@
       (local.set $slot (i32.add (global.get $TABLE) (i32.shl (local.get $i) (i32.const 3))))
       (local.set $at (i32.load offset=4 (local.get $slot)))
       (if (i32.eqz (local.get $at)) (then
+        (if (i32.eqz (local.get $add)) (then (return (i32.const -3))))
         (if (i32.or
               (i32.ge_u (global.get $entries) (global.get $TABLE_MAX))
               (i32.gt_u (i32.add (i32.add (global.get $arenaTop) (i32.const 4)) (local.get $n)) (global.get $ARENA_END)))

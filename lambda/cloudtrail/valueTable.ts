@@ -68,10 +68,15 @@ export class ValueTable {
    * when it is not kept (too long, a field whose values seldom repeat, a crowded hash).
    */
   id(use: FieldUse, buf: Buffer, start: number, end: number): number {
-    if (end - start > VALUE_MAX || use.resting()) return -1;
+    if (end - start > VALUE_MAX) return -1;
     const at = buf.byteOffset + start;
     const length = end - start;
-    let id = this.kernel.intern(at, at + length);
+    // A resting field still finds the texts the table holds: only adding is what it rests from.
+    if (use.resting()) {
+      const known = this.kernel.intern(at, at + length, 0);
+      return known >= 0 ? known : -1;
+    }
+    let id = this.kernel.intern(at, at + length, 1);
     if (id >= 0 && id < TABLE_SLOTS) {
       use.hits++;
       return id;
@@ -79,7 +84,7 @@ export class ValueTable {
     if (id === TABLE_FULL) {
       this.kernel.clearTable();
       this.generation = ++generations;
-      id = this.kernel.intern(at, at + length);
+      id = this.kernel.intern(at, at + length, 1);
     }
     if (id === TABLE_CROWDED) return -1;
     // A new text: whatever its slot held before the table was last emptied is not its value.
