@@ -88,7 +88,7 @@ describe('Function: detectInSource()', () => {
   });
 
   it('reports a record with invalid JSON inside when a rule reads it, and still evaluates the others', async () => {
-    const bad = '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{bad}}';
+    const bad = '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{"x":bad}}';
     const readingRule = compileRuleSource(`${RULE.replace('condition: selection', 'filter: { requestParameters.x: y }\n  condition: selection and not filter')}`, 'r.yml')[0]!.rule!;
     const matches: Match[] = [];
     const outcome = await detectInSource('s', chunked(Buffer.from(`{"Records":[${bad},${JSON.stringify(stop)}]}`), 9), new RuleEngine([readingRule]), (m) => matches.push(m));
@@ -98,6 +98,33 @@ describe('Function: detectInSource()', () => {
     assert.equal(outcome.badRecords, 1);
     assert.equal(outcome.matches, 1);
     assert.deepEqual(matches[0]!.record, stop);
+  });
+
+  it('does not parse a value whose text lacks the key a rule reads there; the broken record is reported when read', async () => {
+    // The text of requestParameters holds no "x": the field is absent whatever the rest of that text is.
+    const bad = '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{bad}}';
+    const readingRule = compileRuleSource(`${RULE.replace('condition: selection', 'filter: { requestParameters.x: y }\n  condition: selection and not filter')}`, 'r.yml')[0]!.rule!;
+    const matches: Match[] = [];
+    const outcome = await detectInSource('s', chunked(Buffer.from(`{"Records":[${bad}]}`), 9), new RuleEngine([readingRule]), (m) => matches.push(m));
+    assert.equal(outcome.status, 'ok');
+    assert.equal(outcome.matches, 1);
+    const { errors } = readableMatches(matches);
+    assert.equal(errors[0]?.kind, 'bad-record');
+  });
+
+  it('finds a nested key written with escapes, and one whose literal dotted name holds the rest of the path', async () => {
+    const readingRule = (field: string) => compileRuleSource(RULE.replace('eventName: StopLogging', `eventName: StopLogging\n    ${field}: y`), 'r.yml')[0]!.rule!;
+    const records = [
+      '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{"\\u0078":"y"}}',
+      '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{"a":{"b":"\\"q"}, "a.b":"y"}}',
+      '{"eventName":"StopLogging","eventSource":"cloudtrail.amazonaws.com","requestParameters":{"a.b":"y"}}',
+    ];
+    const cases: [string, number][] = [['requestParameters.x', 1], ['requestParameters.a.b', 2]];
+    for (const [field, expected] of cases) {
+      const matches: Match[] = [];
+      await detectInSource('s', chunked(Buffer.from(`{"Records":[${records.join(',')}]}`), 9), new RuleEngine([readingRule(field)]), (m) => matches.push(m));
+      assert.equal(matches.length, expected, field);
+    }
   });
 
   it('gives a matched record whose JSON is broken as a bad-record error when it is read', async () => {

@@ -11,6 +11,7 @@
  */
 import { RecordStreamError } from './errors.ts';
 import type { RecordView } from '../sigma/recordView.ts';
+import type { FieldPath } from '../sigma/loader.ts';
 import { ABSENT_VALUE_ID, ownValue } from '../sigma/recordView.ts';
 import {
   CAPTURE, DATA, DOTTED_KEY, EXPECT_COLON, EXPECT_KEY, EXPECT_VALUE, FLAG_KEY_ESCAPED, FLAG_VALUE_ESCAPED, KERNEL_DONE,
@@ -63,6 +64,16 @@ function keyBytes(key: string): KeyBytes {
     keyBytesCache.set(key, b);
   }
   return b;
+}
+
+/**
+ * Keys as a JSON text without escapes writes them, `"key"`, for the printable ASCII keys rules name; undefined for
+ * any other (one that needs an escape, or whose bytes invalid UTF-8 could also decode to).
+ */
+const quotedKeyCache = new Map<string, Buffer | undefined>();
+function quotedKey(key: string): Buffer | undefined {
+  if (!quotedKeyCache.has(key)) quotedKeyCache.set(key, /^[\x20-\x7e]*$/.test(key) && !/["\\]/.test(key) ? Buffer.from(`"${key}"`, 'latin1') : undefined);
+  return quotedKeyCache.get(key);
 }
 
 /**
@@ -237,6 +248,23 @@ export class ScannedRecord implements RecordView {
       if (same) out.push(buf.subarray(this.start + s[o + 2]!, this.start + s[o + 3]!));
     }
     return out;
+  }
+
+  /**
+   * See RecordView.mayReach. Without a backslash in the top-level value's text, a key inside it is written exactly
+   * as `"key"`: when neither the next segment nor the literal dotted rest of the path is written so, the path
+   * reaches nothing (a string, number or object without that key) and the value need not be parsed.
+   */
+  mayReach(path: FieldPath): boolean {
+    if (this.anyKeyEscaped || this.anyDottedKey || this.parsed !== undefined) return true;
+    const k = this.findKey(path.segments[0]!);
+    if (k < 0 || this.values[k] !== undefined) return true;
+    const o = k * SLOT;
+    const value = this.buf.subarray(this.start + this.slots[o + 2]!, this.start + this.slots[o + 3]!);
+    const next = quotedKey(path.segments[1]!);
+    const rest = path.segments.length > 2 ? quotedKey(path.suffixes[1]!) : undefined;
+    if (!next || (path.segments.length > 2 && !rest)) return true;
+    return value.indexOf(next) >= 0 || (rest !== undefined && value.indexOf(rest) >= 0) || value.indexOf(BACKSLASH) >= 0;
   }
 
   /** Whether the record has this top-level key (no value parsing). */

@@ -67,7 +67,7 @@ type Visit = (v: unknown) => boolean;
 export function visitPath(rec: RecordView, path: FieldPath, visit: Visit, flattenLeaf = true): boolean {
   const literal = rec.get(path.full);
   if (literal !== undefined) return visitLeaf(literal, visit, flattenLeaf);
-  if (path.segments.length === 1) return false;
+  if (path.segments.length === 1 || rec.mayReach?.(path) === false) return false;
   const first = rec.get(path.segments[0]!);
   return first === undefined ? false : walk(first, path, 1, visit, flattenLeaf);
 }

@@ -2,6 +2,7 @@
  * What the evaluator reads a record through: top-level fields by name, and the whole record for keyword searches.
  * The streaming reader provides a lazy view that parses only the fields a rule reads; tests use plain objects.
  */
+import type { FieldPath } from './loader.ts';
 
 export interface RecordView {
   /** The own top-level property `key`, or undefined when absent. */
@@ -15,6 +16,11 @@ export interface RecordView {
    */
   valueId?(key: string): number;
   readonly idGeneration?: number;
+  /**
+   * Optional: false when the nested `path` surely reaches nothing, told from the JSON text of its top-level value
+   * without parsing it (the next key is nowhere in that text); true when it may reach a value.
+   */
+  mayReach?(path: FieldPath): boolean;
 }
 
 /** Value ids are below this; ABSENT_VALUE_ID names a missing key. */

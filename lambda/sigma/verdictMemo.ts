@@ -152,7 +152,9 @@ export class VerdictMemo {
   /** A name for the values a field reaches: equal names, equal values (for this field). -1: cannot name them. */
   private valueId(view: RecordView, path: FieldPath): number {
     const top = view.valueId!(path.segments[0]!);
-    if (top < 0 || top === ABSENT_VALUE_ID || path.segments.length === 1) return top;
+    if (top === ABSENT_VALUE_ID || path.segments.length === 1) return top;
+    // An unnamed value (long, or seldom repeating) can still be seen not to hold the path at all.
+    if (top < 0) return view.mayReach?.(path) === false ? ABSENT_VALUE_ID : -1;
     let byTop = this.leafIds.get(path);
     if (!byTop) this.leafIds.set(path, (byTop = new Map()));
     let id = byTop.get(top);
