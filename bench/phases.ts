@@ -5,6 +5,7 @@
  * execution environment or a long backfill sees. Loading the rules is not timed here: it is cold start (coldStart.ts).
  *   a  streaming gunzip only (the pipeline's reader)   a0 the same with node's default gunzip and file stream
  *   b  gunzip + whole-document JSON.parse
+ *   s  the pipeline with no rules: gunzip, records split, eventName and eventSource read (the reader's own cost)
  *   c  full pipeline, bundled rules     d  full pipeline, every rule of the shared corpus
  */
 import { createReadStream, readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { parseBundle, RuleEngine } from '../lambda/sigma/runtime.ts';
 
 const [phase, file, bundlePath] = process.argv.slice(2);
 const open = () => createReadStream(file!, { highWaterMark: FILE_READ_BYTES });
-const engine = phase === 'c' || phase === 'd' ? new RuleEngine(parseBundle(readFileSync(bundlePath!, 'utf8'), bundlePath).rules) : undefined;
+const engine = phase === 'c' || phase === 'd' ? new RuleEngine(parseBundle(readFileSync(bundlePath!, 'utf8'), bundlePath).rules) : phase === 's' ? new RuleEngine([]) : undefined;
 
 async function run(): Promise<{ bytes: number; records: number; matches: number }> {
   switch (phase) {
@@ -36,6 +37,7 @@ async function run(): Promise<{ bytes: number; records: number; matches: number 
       const doc = JSON.parse(text) as { Records: unknown[] };
       return { bytes: Buffer.byteLength(text), records: doc.Records.length, matches: 0 };
     }
+    case 's':
     case 'c':
     case 'd': {
       let matches = 0;

@@ -98,6 +98,7 @@ const lambda = await bundle('lambda/handler.ts', join(CACHE, 'lambda', 'index.mj
 const a = phase(phases, 'a', file);
 const a0 = phase(phases, 'a0', file);
 const b = phase(phases, 'b', file);
+const s = phase(phases, 's', file);
 const c = phase(phases, 'c', file, bundled);
 const d = corpus ? phase(phases, 'd', file, corpus) : undefined;
 const big = corpus ? phase(phases, 'd', await delivery(BIG_MB, 43), corpus) : undefined;
@@ -106,11 +107,12 @@ const coldRuns = Array.from({ length: COLD_RUNS }, () => JSON.parse(runNode(cold
 const cold = { importMs: median(coldRuns.map((r) => r.importMs)), loadRulesMs: median(coldRuns.map((r) => r.loadRulesMs)), rules: coldRuns[0]!.rules };
 const bundleBytes = statSync(lambda).size;
 
-const rows = [a, a0, b, c, d].filter((r): r is PhaseResult => Boolean(r));
+const rows = [a, a0, b, s, c, d].filter((r): r is PhaseResult => Boolean(r));
 const label: Record<string, string> = {
   a: 'a  streaming gunzip only',
   a0: "a0 the same, node's default chunk sizes",
   b: 'b  gunzip + JSON.parse (whole document)',
+  s: 's  pipeline, no rules (the reader alone)',
   c: `c  pipeline, bundled rules (${JSON.parse(readFileSync(bundled, 'utf8')).rules.length})`,
   d: `d  pipeline, corpus rules (${cold.rules})`,
 };
@@ -129,6 +131,7 @@ const ratio = (x: PhaseResult | undefined, y: PhaseResult) => (x ? x.ms / y.ms :
 const firstRatio = (x: PhaseResult | undefined, y: PhaseResult) => (x ? x.firstMs / y.firstMs : NaN);
 const check = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const both = (x: PhaseResult | undefined, y: PhaseResult) => `${fmt(ratio(x, y), 2)} warm, ${fmt(firstRatio(x, y), 2)} first pass`;
+lines.push(`s/a = ${both(s, a)}   (the record reader: gunzip, records split, eventName/eventSource read)`);
 lines.push(`c/a = ${both(c, a)}`);
 if (d) {
   lines.push(`d/a = ${both(d, a)}   target ≤ 1.5 (goal 1.25): ${check(ratio(d, a) <= 1.5)}`);
@@ -140,4 +143,4 @@ lines.push(`cold start (median of ${COLD_RUNS} new processes): import the built 
 lines.push(`Lambda bundle (minified): ${fmt(bundleBytes / 1e6, 2)} MB   target ≤ 1.5 MB: ${check(bundleBytes <= 1.5e6)}`);
 process.stdout.write(`${lines.join('\n')}\n`);
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify({ a, a0, b, c, d, big, cold, bundleBytes, cpu }, null, 2));
+writeFileSync(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify({ a, a0, b, s, c, d, big, cold, bundleBytes, cpu }, null, 2));
