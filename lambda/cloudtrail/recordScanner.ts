@@ -48,22 +48,17 @@ const NEED_MORE = -1;
 /** Room for bytes at first: a chunk and a cut record; grows for larger ones. */
 const INITIAL_DATA_BYTES = 512 * 1024;
 
-interface KeyBytes {
+/** A top-level field name asked for: its bytes and hash, and how often its values repeat (one lookup for both). */
+interface FieldKey {
   readonly bytes: Buffer;
   /** As the kernel hashes keys (keyHash). */
   readonly hash: number;
+  readonly use: FieldUse;
 }
 
-/** Field names asked for, as bytes: a bounded set (the names rules and the pipeline read). */
-const keyBytesCache = new Map<string, KeyBytes>();
-function keyBytes(key: string): KeyBytes {
-  let b = keyBytesCache.get(key);
-  if (!b) {
-    const bytes = Buffer.from(key, 'utf8');
-    b = { bytes, hash: keyHash(bytes) };
-    keyBytesCache.set(key, b);
-  }
-  return b;
+function fieldKey(key: string): FieldKey {
+  const bytes = Buffer.from(key, 'utf8');
+  return { bytes, hash: keyHash(bytes), use: new FieldUse() };
 }
 
 /**
@@ -103,8 +98,10 @@ export class ScannedRecord implements RecordView {
   private idsGeneration = 0;
   private nameSlot = -1;
   private sourceSlot = -1;
-  /** Per top-level field named by a rule or the pipeline (a bounded set): how often its values repeat. */
-  private readonly uses = new Map<string, FieldUse>();
+  /** The top-level fields rules and the pipeline ask for (a bounded set). */
+  private readonly keys = new Map<string, FieldKey>();
+  private readonly nameKey = this.fieldKey('eventName');
+  private readonly sourceKey = this.fieldKey('eventSource');
 
   /** `table`: the values table of the kernel whose memory holds the records. */
   constructor(private readonly table: ValueTable) {}
@@ -129,12 +126,12 @@ export class ScannedRecord implements RecordView {
 
   /** `eventName`, found while scanning (the candidate index reads it for every record). */
   eventName(): unknown {
-    return this.anyKeyEscaped ? this.get('eventName') : this.slotValue(this.nameSlot, 'eventName');
+    return this.anyKeyEscaped ? this.get('eventName') : this.slotValue(this.nameSlot, this.nameKey);
   }
 
   /** `eventSource`, found while scanning. */
   eventSource(): unknown {
-    return this.anyKeyEscaped ? this.get('eventSource') : this.slotValue(this.sourceSlot, 'eventSource');
+    return this.anyKeyEscaped ? this.get('eventSource') : this.slotValue(this.sourceSlot, this.sourceKey);
   }
 
   /** The record's JSON text. */
@@ -148,8 +145,14 @@ export class ScannedRecord implements RecordView {
     return this.parsed;
   }
 
-  private findKey(key: string): number {
-    const { bytes, hash } = keyBytes(key);
+  private fieldKey(key: string): FieldKey {
+    let f = this.keys.get(key);
+    if (!f) this.keys.set(key, (f = fieldKey(key)));
+    return f;
+  }
+
+  private findKey(key: FieldKey): number {
+    const { bytes, hash } = key;
     const s = this.slots;
     const index = this.keyIndex;
     if (index) {
@@ -181,10 +184,11 @@ export class ScannedRecord implements RecordView {
       return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
     }
     if (!this.anyDottedKey && key.includes('.')) return undefined;
-    return this.slotValue(this.findKey(key), key);
+    const fk = this.fieldKey(key);
+    return this.slotValue(this.findKey(fk), fk);
   }
 
-  private slotValue(k: number, key: string): unknown {
+  private slotValue(k: number, key: FieldKey): unknown {
     if (k < 0) return undefined;
     const cached = this.values[k];
     if (cached !== undefined) return cached;
@@ -199,15 +203,13 @@ export class ScannedRecord implements RecordView {
   }
 
   /** The values table's name for the text of slot k (-1: not kept there). */
-  private slotId(k: number, key: string): number {
+  private slotId(k: number, key: FieldKey): number {
     const table = this.table;
     if (this.idsGeneration !== table.generation) this.forgetIds();
     let id = this.ids[k];
     if (id === undefined) {
-      let use = this.uses.get(key);
-      if (!use) this.uses.set(key, (use = new FieldUse()));
       const o = k * SLOT;
-      id = table.id(use, this.buf, this.start + this.slots[o + 2]!, this.start + this.slots[o + 3]!);
+      id = table.id(key.use, this.buf, this.start + this.slots[o + 2]!, this.start + this.slots[o + 3]!);
       // Adding the text may have emptied the table: the ids noted before are then void.
       if (this.idsGeneration !== table.generation) this.forgetIds();
       this.ids[k] = id;
@@ -223,8 +225,9 @@ export class ScannedRecord implements RecordView {
   /** See RecordView.valueId: names the value by its text in the values table. */
   valueId(key: string): number {
     if (this.anyKeyEscaped || this.anyDottedKey) return -1;
-    const k = this.findKey(key);
-    return k < 0 ? ABSENT_VALUE_ID : this.slotId(k, key);
+    const fk = this.fieldKey(key);
+    const k = this.findKey(fk);
+    return k < 0 ? ABSENT_VALUE_ID : this.slotId(k, fk);
   }
 
   get idGeneration(): number {
@@ -236,7 +239,7 @@ export class ScannedRecord implements RecordView {
    * Views of the scanner's buffer, valid during this record's callback.
    */
   rawValues(key: string): Buffer[] {
-    const kb = keyBytes(key).bytes;
+    const kb = this.fieldKey(key).bytes;
     const s = this.slots;
     const buf = this.buf;
     const out: Buffer[] = [];
@@ -257,7 +260,7 @@ export class ScannedRecord implements RecordView {
    */
   mayReach(path: FieldPath): boolean {
     if (this.anyKeyEscaped || this.anyDottedKey || this.parsed !== undefined) return true;
-    const k = this.findKey(path.segments[0]!);
+    const k = this.findKey(this.fieldKey(path.segments[0]!));
     if (k < 0 || this.values[k] !== undefined) return true;
     const o = k * SLOT;
     const value = this.buf.subarray(this.start + this.slots[o + 2]!, this.start + this.slots[o + 3]!);
@@ -270,7 +273,7 @@ export class ScannedRecord implements RecordView {
   /** Whether the record has this top-level key (no value parsing). */
   has(key: string): boolean {
     if (this.anyKeyEscaped) return this.get(key) !== undefined;
-    return this.findKey(key) >= 0;
+    return this.findKey(this.fieldKey(key)) >= 0;
   }
 }
 
