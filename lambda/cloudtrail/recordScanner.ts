@@ -49,14 +49,14 @@ const NEED_MORE = -1;
 const INITIAL_DATA_BYTES = 512 * 1024;
 
 /** A top-level field name asked for: its bytes and hash, and how often its values repeat (one lookup for both). */
-interface FieldKey {
+interface TopLevelKey {
   readonly bytes: Buffer;
   /** As the kernel hashes keys (keyHash). */
   readonly hash: number;
   readonly use: FieldUse;
 }
 
-function fieldKey(key: string): FieldKey {
+function newTopLevelKey(key: string): TopLevelKey {
   const bytes = Buffer.from(key, 'utf8');
   return { bytes, hash: keyHash(bytes), use: new FieldUse() };
 }
@@ -99,9 +99,9 @@ export class ScannedRecord implements RecordView {
   private nameSlot = -1;
   private sourceSlot = -1;
   /** The top-level fields rules and the pipeline ask for (a bounded set). */
-  private readonly keys = new Map<string, FieldKey>();
-  private readonly nameKey = this.fieldKey('eventName');
-  private readonly sourceKey = this.fieldKey('eventSource');
+  private readonly keys = new Map<string, TopLevelKey>();
+  private readonly nameKey = this.topLevelKey('eventName');
+  private readonly sourceKey = this.topLevelKey('eventSource');
 
   /** `table`: the values table of the kernel whose memory holds the records. */
   constructor(private readonly table: ValueTable) {}
@@ -145,13 +145,13 @@ export class ScannedRecord implements RecordView {
     return this.parsed;
   }
 
-  private fieldKey(key: string): FieldKey {
+  private topLevelKey(key: string): TopLevelKey {
     let f = this.keys.get(key);
-    if (!f) this.keys.set(key, (f = fieldKey(key)));
+    if (!f) this.keys.set(key, (f = newTopLevelKey(key)));
     return f;
   }
 
-  private findKey(key: FieldKey): number {
+  private findKey(key: TopLevelKey): number {
     const { bytes, hash } = key;
     const s = this.slots;
     const index = this.keyIndex;
@@ -184,11 +184,11 @@ export class ScannedRecord implements RecordView {
       return root !== null && typeof root === 'object' ? ownValue(root, key) : undefined;
     }
     if (!this.anyDottedKey && key.includes('.')) return undefined;
-    const fk = this.fieldKey(key);
-    return this.slotValue(this.findKey(fk), fk);
+    const tk = this.topLevelKey(key);
+    return this.slotValue(this.findKey(tk), tk);
   }
 
-  private slotValue(k: number, key: FieldKey): unknown {
+  private slotValue(k: number, key: TopLevelKey): unknown {
     if (k < 0) return undefined;
     const cached = this.values[k];
     if (cached !== undefined) return cached;
@@ -203,7 +203,7 @@ export class ScannedRecord implements RecordView {
   }
 
   /** The values table's name for the text of slot k (-1: not kept there). */
-  private slotId(k: number, key: FieldKey): number {
+  private slotId(k: number, key: TopLevelKey): number {
     const table = this.table;
     if (this.idsGeneration !== table.generation) this.forgetIds();
     let id = this.ids[k];
@@ -225,9 +225,9 @@ export class ScannedRecord implements RecordView {
   /** See RecordView.valueId: names the value by its text in the values table. */
   valueId(key: string): number {
     if (this.anyKeyEscaped || this.anyDottedKey) return -1;
-    const fk = this.fieldKey(key);
-    const k = this.findKey(fk);
-    return k < 0 ? ABSENT_VALUE_ID : this.slotId(k, fk);
+    const tk = this.topLevelKey(key);
+    const k = this.findKey(tk);
+    return k < 0 ? ABSENT_VALUE_ID : this.slotId(k, tk);
   }
 
   get idGeneration(): number {
@@ -239,7 +239,7 @@ export class ScannedRecord implements RecordView {
    * Views of the scanner's buffer, valid during this record's callback.
    */
   rawValues(key: string): Buffer[] {
-    const kb = this.fieldKey(key).bytes;
+    const kb = this.topLevelKey(key).bytes;
     const s = this.slots;
     const buf = this.buf;
     const out: Buffer[] = [];
@@ -260,7 +260,7 @@ export class ScannedRecord implements RecordView {
    */
   mayReach(path: FieldPath): boolean {
     if (this.anyKeyEscaped || this.anyDottedKey || this.parsed !== undefined) return true;
-    const k = this.findKey(this.fieldKey(path.segments[0]!));
+    const k = this.findKey(this.topLevelKey(path.segments[0]!));
     if (k < 0 || this.values[k] !== undefined) return true;
     const o = k * SLOT;
     const value = this.buf.subarray(this.start + this.slots[o + 2]!, this.start + this.slots[o + 3]!);
@@ -273,7 +273,7 @@ export class ScannedRecord implements RecordView {
   /** Whether the record has this top-level key (no value parsing). */
   has(key: string): boolean {
     if (this.anyKeyEscaped) return this.get(key) !== undefined;
-    return this.findKey(this.fieldKey(key)) >= 0;
+    return this.findKey(this.topLevelKey(key)) >= 0;
   }
 }
 
