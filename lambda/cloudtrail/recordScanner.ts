@@ -61,14 +61,31 @@ function newTopLevelKey(key: string): TopLevelKey {
   return { bytes, hash: keyHash(bytes), use: new FieldUse() };
 }
 
+/** A key as JSON text without escapes writes it, `"key"`, for a printable ASCII key; undefined for any other. */
+function quoted(key: string): Buffer | undefined {
+  return /^[\x20-\x7e]*$/.test(key) && !/["\\]/.test(key) ? Buffer.from(`"${key}"`, 'latin1') : undefined;
+}
+
 /**
- * Keys as a JSON text without escapes writes them, `"key"`, for the printable ASCII keys rules name; undefined for
- * any other (one that needs an escape, or whose bytes invalid UTF-8 could also decode to).
+ * What a nested path's walk below its top-level value looks for, as the value's text would write it without
+ * escapes: its next key, and the literal dotted rest of the path (tried first as one key). Null when either needs
+ * an escape, or could be spelled by invalid UTF-8 (non-ASCII): the text then cannot tell.
  */
-const quotedKeyCache = new Map<string, Buffer | undefined>();
-function quotedKey(key: string): Buffer | undefined {
-  if (!quotedKeyCache.has(key)) quotedKeyCache.set(key, /^[\x20-\x7e]*$/.test(key) && !/["\\]/.test(key) ? Buffer.from(`"${key}"`, 'latin1') : undefined);
-  return quotedKeyCache.get(key);
+interface PathKeys {
+  readonly next: Buffer;
+  readonly rest: Buffer | undefined;
+}
+/** By path: rules' paths are interned (fieldPath), so this is a bounded set. */
+const pathKeysCache = new Map<FieldPath, PathKeys | null>();
+function pathKeys(path: FieldPath): PathKeys | null {
+  let keys = pathKeysCache.get(path);
+  if (keys === undefined) {
+    const next = quoted(path.segments[1]!);
+    const rest = path.segments.length > 2 ? quoted(path.suffixes[1]!) : undefined;
+    keys = next && (path.segments.length === 2 || rest) ? { next, rest } : null;
+    pathKeysCache.set(path, keys);
+  }
+  return keys;
 }
 
 /**
@@ -260,14 +277,13 @@ export class ScannedRecord implements RecordView {
    */
   mayReach(path: FieldPath): boolean {
     if (this.anyKeyEscaped || this.anyDottedKey || this.parsed !== undefined) return true;
+    const keys = pathKeys(path);
+    if (!keys) return true;
     const k = this.findKey(this.topLevelKey(path.segments[0]!));
     if (k < 0 || this.values[k] !== undefined) return true;
     const o = k * SLOT;
     const value = this.buf.subarray(this.start + this.slots[o + 2]!, this.start + this.slots[o + 3]!);
-    const next = quotedKey(path.segments[1]!);
-    const rest = path.segments.length > 2 ? quotedKey(path.suffixes[1]!) : undefined;
-    if (!next || (path.segments.length > 2 && !rest)) return true;
-    return value.indexOf(next) >= 0 || (rest !== undefined && value.indexOf(rest) >= 0) || value.indexOf(BACKSLASH) >= 0;
+    return value.indexOf(keys.next) >= 0 || (keys.rest !== undefined && value.indexOf(keys.rest) >= 0) || value.indexOf(BACKSLASH) >= 0;
   }
 
   /** Whether the record has this top-level key (no value parsing). */
